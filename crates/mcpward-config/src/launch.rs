@@ -1,0 +1,1 @@
+//! What a stdio server's launch command means.

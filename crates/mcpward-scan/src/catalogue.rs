@@ -1,0 +1,1 @@
+//! The catalogue of known MCP servers and packages (placeholder).
