@@ -5,6 +5,8 @@
 //! server can reach), and the [`catalogue`] of known servers and packages.
 
 pub mod catalogue;
+pub mod render;
+pub mod rules;
 mod model;
 
 pub use model::{

@@ -1,0 +1,1 @@
+//! Report renderers: human, JSON and SARIF (placeholder).
