@@ -103,7 +103,7 @@ mod tests {
         assert_eq!(idx.line_col(text, 0), (1, 1));
         assert_eq!(idx.line_col(text, 3), (2, 1));
         assert_eq!(idx.line_col(text, 5), (2, 2));
-        assert_eq!(idx.line_col(text, 8), (3, 1));
+        assert_eq!(idx.line_col(text, 7), (3, 1));
         assert_eq!(idx.line_col(text, 999), (3, 2));
         assert_eq!(idx.line_span(text, 2), Some(Span::new(3, 6)));
         assert_eq!(idx.line_span(text, 9), None);
