@@ -127,7 +127,13 @@ pub struct LoadError {
 impl LoadError {
     /// The file could not be read at all (permissions, a directory, an I/O error).
     pub fn unreadable(path: &std::path::Path, reason: &str) -> Self {
-        LoadError { path: path.to_path_buf(), line: 0, column: 0, offset: None, reason: format!("cannot read the file: {reason}") }
+        LoadError {
+            path: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            offset: None,
+            reason: format!("cannot read the file: {reason}"),
+        }
     }
 }
 
@@ -145,7 +151,11 @@ pub fn load(candidate: &Candidate, bytes: &[u8]) -> Result<ConfigDoc, LoadError>
             0,
             0,
             None,
-            format!("file is {} bytes, over the {} byte limit for config files", bytes.len(), MAX_CONFIG_BYTES),
+            format!(
+                "file is {} bytes, over the {} byte limit for config files",
+                bytes.len(),
+                MAX_CONFIG_BYTES
+            ),
         ));
     }
     let text = match std::str::from_utf8(bytes) {
@@ -155,7 +165,12 @@ pub fn load(candidate: &Candidate, bytes: &[u8]) -> Result<ConfigDoc, LoadError>
             // The prefix is valid UTF-8 by construction.
             let prefix = String::from_utf8_lossy(valid);
             let (line, column) = LineIndex::new(&prefix).line_col(&prefix, prefix.len());
-            return Err(fail(line, column, Some(e.valid_up_to()), "invalid UTF-8".to_string()));
+            return Err(fail(
+                line,
+                column,
+                Some(e.valid_up_to()),
+                "invalid UTF-8".to_string(),
+            ));
         }
     };
     let lines = LineIndex::new(&text);
@@ -176,7 +191,12 @@ pub fn load(candidate: &Candidate, bytes: &[u8]) -> Result<ConfigDoc, LoadError>
                 Format::Toml => "TOML",
                 Format::Yaml => "YAML",
             };
-            Err(fail(line, column, Some(e.offset), format!("invalid {format}: {}", e.message)))
+            Err(fail(
+                line,
+                column,
+                Some(e.offset),
+                format!("invalid {format}: {}", e.message),
+            ))
         }
     }
 }
@@ -186,7 +206,8 @@ pub fn interpret(doc: &ConfigDoc) -> Interpreted {
     let mut out = Interpreted::default();
     let root = &doc.root;
     if root.as_object().is_none() && !matches!(root.value, Value::Null) {
-        out.problems.push((root.span, "expected an object at the top level".into()));
+        out.problems
+            .push((root.span, "expected an object at the top level".into()));
         return out;
     }
     match doc.kind {
@@ -198,7 +219,13 @@ pub fn interpret(doc: &ConfigDoc) -> Interpreted {
             servers_field(root, "mcpServers", None, doc.kind, &mut out);
             if let Some(projects) = root.get("projects").and_then(Node::as_object) {
                 for project in projects {
-                    servers_field(&project.value, "mcpServers", Some(&project.key), doc.kind, &mut out);
+                    servers_field(
+                        &project.value,
+                        "mcpServers",
+                        Some(&project.key),
+                        doc.kind,
+                        &mut out,
+                    );
                     claude_settings(&project.value, &mut out);
                 }
             }
@@ -215,16 +242,23 @@ pub fn interpret(doc: &ConfigDoc) -> Interpreted {
             }
             for key in ["chat.tools.autoApprove", "chat.tools.global.autoApprove"] {
                 if let Some(node) = root.get(key).filter(|n| n.as_bool() == Some(true)) {
-                    out.settings.bypass.push((key.to_string(), Spanned::new("true".into(), node.span)));
+                    out.settings
+                        .bypass
+                        .push((key.to_string(), Spanned::new("true".into(), node.span)));
                 }
             }
         }
         ConfigKind::ZedSettings => servers_field(root, "context_servers", None, doc.kind, &mut out),
         ConfigKind::CodexToml => {
             servers_field(root, "mcp_servers", None, doc.kind, &mut out);
-            for (key, bad) in [("approval_policy", "never"), ("sandbox_mode", "danger-full-access")] {
+            for (key, bad) in [
+                ("approval_policy", "never"),
+                ("sandbox_mode", "danger-full-access"),
+            ] {
                 if let Some(node) = root.get(key).filter(|n| n.as_str() == Some(bad)) {
-                    out.settings.bypass.push((key.to_string(), Spanned::new(bad.into(), node.span)));
+                    out.settings
+                        .bypass
+                        .push((key.to_string(), Spanned::new(bad.into(), node.span)));
                 }
             }
         }
@@ -232,13 +266,20 @@ pub fn interpret(doc: &ConfigDoc) -> Interpreted {
             servers_field(root, "mcpServers", None, doc.kind, &mut out);
             for path in [&["tools", "autoAccept"][..], &["autoAccept"][..]] {
                 if let Some(node) = root.pointer(path).filter(|n| n.as_bool() == Some(true)) {
-                    out.settings.bypass.push((path.join("."), Spanned::new("true".into(), node.span)));
+                    out.settings
+                        .bypass
+                        .push((path.join("."), Spanned::new("true".into(), node.span)));
                 }
             }
-            if let Some(node) = root.pointer(&["security", "auth", "yolo"]).or_else(|| root.get("yolo"))
-                && node.as_bool() == Some(true) {
-                    out.settings.bypass.push(("yolo".into(), Spanned::new("true".into(), node.span)));
-                }
+            if let Some(node) = root
+                .pointer(&["security", "auth", "yolo"])
+                .or_else(|| root.get("yolo"))
+                && node.as_bool() == Some(true)
+            {
+                out.settings
+                    .bypass
+                    .push(("yolo".into(), Spanned::new("true".into(), node.span)));
+            }
         }
         ConfigKind::ContinueConfig => servers_field(root, "mcpServers", None, doc.kind, &mut out),
     }
@@ -248,36 +289,58 @@ pub fn interpret(doc: &ConfigDoc) -> Interpreted {
 /// Claude Code settings that change approval.
 fn claude_settings(root: &Node, out: &mut Interpreted) {
     if let Some(node) = root.get("enableAllProjectMcpServers")
-        && let Some(b) = node.as_bool() {
-            out.settings.enable_all_project_mcp_servers = Some(Spanned::new(b, node.span));
-        }
+        && let Some(b) = node.as_bool()
+    {
+        out.settings.enable_all_project_mcp_servers = Some(Spanned::new(b, node.span));
+    }
     let permissions = root.get("permissions");
-    if let Some(allow) = permissions.and_then(|p| p.get("allow")).and_then(Node::as_array) {
+    if let Some(allow) = permissions
+        .and_then(|p| p.get("allow"))
+        .and_then(Node::as_array)
+    {
         out.settings.permissions_allow.extend(
-            allow.iter().filter_map(|n| n.as_str().map(|s| Spanned::new(s.to_string(), n.span))),
+            allow
+                .iter()
+                .filter_map(|n| n.as_str().map(|s| Spanned::new(s.to_string(), n.span))),
         );
     }
     // Older `~/.claude.json` project entries keep approvals in `allowedTools`.
     if let Some(allow) = root.get("allowedTools").and_then(Node::as_array) {
         out.settings.permissions_allow.extend(
-            allow.iter().filter_map(|n| n.as_str().map(|s| Spanned::new(s.to_string(), n.span))),
+            allow
+                .iter()
+                .filter_map(|n| n.as_str().map(|s| Spanned::new(s.to_string(), n.span))),
         );
     }
     if let Some(mode) = permissions.and_then(|p| p.get("defaultMode"))
-        && mode.as_str() == Some("bypassPermissions") {
-            out.settings
-                .bypass
-                .push(("permissions.defaultMode".into(), Spanned::new("bypassPermissions".into(), mode.span)));
-        }
-    if let Some(node) = root.get("dangerouslySkipPermissions").or_else(|| root.get("skipDangerousModePermissionPrompt"))
-        && node.as_bool() == Some(true) {
-            out.settings.bypass.push(("dangerouslySkipPermissions".into(), Spanned::new("true".into(), node.span)));
-        }
+        && mode.as_str() == Some("bypassPermissions")
+    {
+        out.settings.bypass.push((
+            "permissions.defaultMode".into(),
+            Spanned::new("bypassPermissions".into(), mode.span),
+        ));
+    }
+    if let Some(node) = root
+        .get("dangerouslySkipPermissions")
+        .or_else(|| root.get("skipDangerousModePermissionPrompt"))
+        && node.as_bool() == Some(true)
+    {
+        out.settings.bypass.push((
+            "dangerouslySkipPermissions".into(),
+            Spanned::new("true".into(), node.span),
+        ));
+    }
 }
 
 /// Reads the servers under `key`: an object of name → server, or (Continue) a list of servers
 /// with a `name` field.
-fn servers_field(parent: &Node, key: &str, scope: Option<&str>, kind: ConfigKind, out: &mut Interpreted) {
+fn servers_field(
+    parent: &Node,
+    key: &str,
+    scope: Option<&str>,
+    kind: ConfigKind,
+    out: &mut Interpreted,
+) {
     let Some(node) = parent.get(key) else { return };
     match &node.value {
         Value::Object(entries) => {
@@ -285,17 +348,27 @@ fn servers_field(parent: &Node, key: &str, scope: Option<&str>, kind: ConfigKind
                 server(&entry.key, entry.key_span, &entry.value, scope, kind, out);
             }
         }
-        Value::Array(items) if matches!(kind, ConfigKind::ContinueConfig | ConfigKind::ContinueServerFile) => {
+        Value::Array(items)
+            if matches!(
+                kind,
+                ConfigKind::ContinueConfig | ConfigKind::ContinueServerFile
+            ) =>
+        {
             for (i, item) in items.iter().enumerate() {
                 let (name, span) = match item.entry("name") {
-                    Some(e) => (e.value.as_str().unwrap_or_default().to_string(), e.value.span),
+                    Some(e) => (
+                        e.value.as_str().unwrap_or_default().to_string(),
+                        e.value.span,
+                    ),
                     None => (format!("server-{}", i + 1), item.span),
                 };
                 server(&name, span, item, scope, kind, out);
             }
         }
         Value::Null => {}
-        _ => out.problems.push((node.span, format!("`{key}` should be an object of servers"))),
+        _ => out
+            .problems
+            .push((node.span, format!("`{key}` should be an object of servers"))),
     }
 }
 
@@ -309,20 +382,32 @@ fn string_of(node: &Node) -> Option<Spanned<String>> {
 }
 
 fn string_list(node: &Node) -> Vec<Spanned<String>> {
-    node.as_array().map(|items| items.iter().filter_map(string_of).collect()).unwrap_or_default()
+    node.as_array()
+        .map(|items| items.iter().filter_map(string_of).collect())
+        .unwrap_or_default()
 }
 
 fn pairs(node: Option<&Node>) -> Vec<(Spanned<String>, Spanned<String>)> {
-    let Some(entries) = node.and_then(Node::as_object) else { return Vec::new() };
+    let Some(entries) = node.and_then(Node::as_object) else {
+        return Vec::new();
+    };
     entries
         .iter()
         .filter_map(|e| string_of(&e.value).map(|v| (Spanned::new(e.key.clone(), e.key_span), v)))
         .collect()
 }
 
-fn server(name: &str, name_span: Span, node: &Node, scope: Option<&str>, kind: ConfigKind, out: &mut Interpreted) {
+fn server(
+    name: &str,
+    name_span: Span,
+    node: &Node,
+    scope: Option<&str>,
+    kind: ConfigKind,
+    out: &mut Interpreted,
+) {
     if node.as_object().is_none() {
-        out.problems.push((node.span, format!("server `{name}` should be an object")));
+        out.problems
+            .push((node.span, format!("server `{name}` should be an object")));
         return;
     }
     // Zed's older form nests the launch under `command: {path, args, env}`.
@@ -334,19 +419,26 @@ fn server(name: &str, name_span: Span, node: &Node, scope: Option<&str>, kind: C
     let url = ["url", "serverUrl", "httpUrl", "uri", "endpoint"]
         .iter()
         .find_map(|k| node.get(k).and_then(string_of).map(|u| (*k, u)));
-    let declared = ["type", "transport"].iter().find_map(|k| match node.get(k) {
-        Some(n) => match &n.value {
-            Value::String(s) => Some(s.to_ascii_lowercase()),
-            Value::Object(_) => n.get("type").and_then(Node::as_str).map(str::to_ascii_lowercase),
-            _ => None,
-        },
-        None => None,
-    });
+    let declared = ["type", "transport"]
+        .iter()
+        .find_map(|k| match node.get(k) {
+            Some(n) => match &n.value {
+                Value::String(s) => Some(s.to_ascii_lowercase()),
+                Value::Object(_) => n
+                    .get("type")
+                    .and_then(Node::as_str)
+                    .map(str::to_ascii_lowercase),
+                _ => None,
+            },
+            None => None,
+        });
     let transport = match (declared.as_deref(), &url, &command) {
         (Some("stdio"), _, _) => Transport::Stdio,
         (Some("sse"), _, _) => Transport::Sse,
         (Some("ws" | "websocket"), _, _) => Transport::Ws,
-        (Some("http" | "streamable-http" | "streamablehttp" | "streamable_http"), _, _) => Transport::Http,
+        (Some("http" | "streamable-http" | "streamablehttp" | "streamable_http"), _, _) => {
+            Transport::Http
+        }
         (_, Some((key, u)), None) => {
             let lower = u.value.to_ascii_lowercase();
             if lower.starts_with("ws://") || lower.starts_with("wss://") {
@@ -364,12 +456,18 @@ fn server(name: &str, name_span: Span, node: &Node, scope: Option<&str>, kind: C
         _ => Transport::Stdio,
     };
     if command.is_none() && url.is_none() && node.get("source").is_none() {
-        out.problems.push((node.span, format!("server `{name}` has neither `command` nor `url`")));
+        out.problems.push((
+            node.span,
+            format!("server `{name}` has neither `command` nor `url`"),
+        ));
     }
     let auto_approve = ["autoApprove", "alwaysAllow"].iter().find_map(|k| {
         node.get(k).map(|n| {
             let list = match &n.value {
-                Value::Array(items) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
+                Value::Array(items) => items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_string))
+                    .collect(),
                 Value::Bool(true) => vec!["*".to_string()],
                 _ => Vec::new(),
             };
@@ -388,10 +486,16 @@ fn server(name: &str, name_span: Span, node: &Node, scope: Option<&str>, kind: C
         args: launch_node.get("args").map(string_list).unwrap_or_default(),
         url: url.map(|(_, u)| u),
         env: pairs(launch_node.get("env").or_else(|| node.get("env"))),
-        headers: pairs(node.get("headers").or_else(|| node.get("http_headers")).or_else(|| node.get("requestInit").and_then(|r| r.get("headers")))),
+        headers: pairs(
+            node.get("headers")
+                .or_else(|| node.get("http_headers"))
+                .or_else(|| node.get("requestInit").and_then(|r| r.get("headers"))),
+        ),
         cwd: node.get("cwd").and_then(string_of),
         disabled,
         auto_approve,
-        trust: node.get("trust").and_then(|n| n.as_bool().map(|b| Spanned::new(b, n.span))),
+        trust: node
+            .get("trust")
+            .and_then(|n| n.as_bool().map(|b| Spanned::new(b, n.span))),
     });
 }

@@ -191,7 +191,11 @@ impl Launch {
 
 /// The base name of a program path, lowercase, without a Windows extension.
 pub fn program_name(command: &str) -> String {
-    let base = command.rsplit(['/', '\\']).next().unwrap_or(command).to_ascii_lowercase();
+    let base = command
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(command)
+        .to_ascii_lowercase();
     for ext in [".exe", ".cmd", ".bat", ".ps1"] {
         if let Some(stem) = base.strip_suffix(ext) {
             return stem.to_string();
@@ -213,7 +217,10 @@ pub fn split_words(line: &str, base: usize) -> Vec<Spanned<String>> {
         match (quote, c) {
             (None, c) if c.is_whitespace() => {
                 if let Some(s) = start.take() {
-                    words.push(Spanned::new(std::mem::take(&mut current), Span::new(base + s, base + i)));
+                    words.push(Spanned::new(
+                        std::mem::take(&mut current),
+                        Span::new(base + s, base + i),
+                    ));
                 }
             }
             (None, '\'' | '"') => {
@@ -239,7 +246,10 @@ pub fn split_words(line: &str, base: usize) -> Vec<Spanned<String>> {
         }
     }
     if let Some(s) = start {
-        words.push(Spanned::new(current, Span::new(base + s, base + line.len())));
+        words.push(Spanned::new(
+            current,
+            Span::new(base + s, base + line.len()),
+        ));
     }
     words
 }
@@ -254,7 +264,10 @@ pub fn understand(command: &Spanned<String>, args: &[Spanned<String>]) -> Launch
         // Spans of split words point into the command string's literal (+1 for the opening quote).
         let inner = split_words(&command.value, command.span.start + 1);
         words.extend(inner.into_iter().map(|w| {
-            let span = Span::new(w.span.start.min(command.span.end), w.span.end.min(command.span.end));
+            let span = Span::new(
+                w.span.start.min(command.span.end),
+                w.span.end.min(command.span.end),
+            );
             Spanned::new(w.value, span)
         }));
     } else {
@@ -273,11 +286,25 @@ fn understand_words(words: &[Spanned<String>], depth: u8) -> Launch {
         "npx" => npm_like(Runner::Npx, program, rest),
         "bunx" => npm_like(Runner::Bunx, program, rest),
         "npm" | "bun" if matches!(rest.first().map(|w| w.value.as_str()), Some("exec" | "x")) => {
-            npm_like(if program == "npm" { Runner::Npx } else { Runner::Bunx }, program, &rest[1..])
+            npm_like(
+                if program == "npm" {
+                    Runner::Npx
+                } else {
+                    Runner::Bunx
+                },
+                program,
+                &rest[1..],
+            )
         }
-        "pnpm" | "yarn" if rest.first().is_some_and(|w| w.value == "dlx") => {
-            npm_like(if program == "pnpm" { Runner::PnpmDlx } else { Runner::YarnDlx }, program, &rest[1..])
-        }
+        "pnpm" | "yarn" if rest.first().is_some_and(|w| w.value == "dlx") => npm_like(
+            if program == "pnpm" {
+                Runner::PnpmDlx
+            } else {
+                Runner::YarnDlx
+            },
+            program,
+            &rest[1..],
+        ),
         "pnpx" => npm_like(Runner::PnpmDlx, program, rest),
         "uvx" => uvx(program, rest),
         "uv" => uv(program, rest),
@@ -291,7 +318,16 @@ fn understand_words(words: &[Spanned<String>], depth: u8) -> Launch {
         "powershell" | "pwsh" => shell(
             program,
             rest,
-            &["-command", "-c", "-encodedcommand", "-enc", "-e", "-ec", "-Command", "-EncodedCommand"],
+            &[
+                "-command",
+                "-c",
+                "-encodedcommand",
+                "-enc",
+                "-e",
+                "-ec",
+                "-Command",
+                "-EncodedCommand",
+            ],
             depth,
         ),
         _ => {
@@ -388,7 +424,9 @@ pub fn npm_spec(word: &Spanned<String>) -> PackageSpec {
         || s.starts_with('/')
         || s.starts_with('~')
         || s.contains("://")
-        || ["github:", "gitlab:", "bitbucket:", "git+", "file:", "gist:"].iter().any(|p| s.starts_with(p))
+        || ["github:", "gitlab:", "bitbucket:", "git+", "file:", "gist:"]
+            .iter()
+            .any(|p| s.starts_with(p))
         || (s.contains('/') && !s.starts_with('@'))
         || s.ends_with(".tgz");
     if external {
@@ -407,19 +445,33 @@ pub fn npm_spec(word: &Spanned<String>) -> PackageSpec {
         None | Some("") => VersionReq::None,
         Some(v) => classify_npm_version(v),
     };
-    PackageSpec { source: PackageSource::Npm, name: name.to_string(), version, spec: word.clone() }
+    PackageSpec {
+        source: PackageSource::Npm,
+        name: name.to_string(),
+        version,
+        spec: word.clone(),
+    }
 }
 
 fn classify_npm_version(v: &str) -> VersionReq {
     let exact = {
-        let core = v.strip_prefix('=').unwrap_or(v).strip_prefix('v').unwrap_or(v);
+        let core = v
+            .strip_prefix('=')
+            .unwrap_or(v)
+            .strip_prefix('v')
+            .unwrap_or(v);
         let main = core.split(['-', '+']).next().unwrap_or(core);
         let parts: Vec<&str> = main.split('.').collect();
-        parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        parts.len() == 3
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
     };
     if exact {
         VersionReq::Exact(v.to_string())
-    } else if v.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'_')
+    } else if v
+        .bytes()
+        .all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'_')
         && !v.is_empty()
     {
         VersionReq::Tag(v.to_string())
@@ -432,7 +484,12 @@ fn classify_npm_version(v: &str) -> VersionReq {
 /// `name[extra]==1`, or a URL / path.
 pub fn pypi_spec(word: &Spanned<String>) -> PackageSpec {
     let s = word.value.as_str();
-    if s.contains("://") || s.starts_with("git+") || s.starts_with('.') || s.starts_with('/') || s.ends_with(".whl") {
+    if s.contains("://")
+        || s.starts_with("git+")
+        || s.starts_with('.')
+        || s.starts_with('/')
+        || s.ends_with(".whl")
+    {
         return PackageSpec {
             source: PackageSource::Pypi,
             name: s.to_string(),
@@ -440,21 +497,41 @@ pub fn pypi_spec(word: &Spanned<String>) -> PackageSpec {
             spec: word.clone(),
         };
     }
-    let cut = s.find(['=', '<', '>', '~', '!', '@', ' ', ';']).unwrap_or(s.len());
+    let cut = s
+        .find(['=', '<', '>', '~', '!', '@', ' ', ';'])
+        .unwrap_or(s.len());
     let name_part = &s[..cut];
-    let name = name_part.split('[').next().unwrap_or(name_part).trim().to_string();
+    let name = name_part
+        .split('[')
+        .next()
+        .unwrap_or(name_part)
+        .trim()
+        .to_string();
     let rest = s[cut..].trim();
     let version = if rest.is_empty() {
         VersionReq::None
     } else if let Some(v) = rest.strip_prefix("===").or_else(|| rest.strip_prefix("==")) {
-        if v.contains('*') || v.contains(',') { VersionReq::Range(rest.to_string()) } else { VersionReq::Exact(v.trim().to_string()) }
+        if v.contains('*') || v.contains(',') {
+            VersionReq::Range(rest.to_string())
+        } else {
+            VersionReq::Exact(v.trim().to_string())
+        }
     } else if let Some(v) = rest.strip_prefix('@') {
         let v = v.trim();
-        if v == "latest" { VersionReq::Tag(v.to_string()) } else { VersionReq::Exact(v.to_string()) }
+        if v == "latest" {
+            VersionReq::Tag(v.to_string())
+        } else {
+            VersionReq::Exact(v.to_string())
+        }
     } else {
         VersionReq::Range(rest.to_string())
     };
-    PackageSpec { source: PackageSource::Pypi, name, version, spec: word.clone() }
+    PackageSpec {
+        source: PackageSource::Pypi,
+        name,
+        version,
+        spec: word.clone(),
+    }
 }
 
 fn uvx(program: String, rest: &[Spanned<String>]) -> Launch {
@@ -470,8 +547,9 @@ fn uvx(program: String, rest: &[Spanned<String>]) -> Launch {
                     l.extra_packages.push(pypi_spec(&v));
                 }
             }
-            "--python" | "-p" | "--index" | "--index-url" | "--extra-index-url" | "--default-index"
-            | "--directory" | "--project" | "--cache-dir" | "--config-file" | "--env-file" => {
+            "--python" | "-p" | "--index" | "--index-url" | "--extra-index-url"
+            | "--default-index" | "--directory" | "--project" | "--cache-dir" | "--config-file"
+            | "--env-file" => {
                 take_value(inline, w, &mut it);
             }
             "--" => {
@@ -507,7 +585,11 @@ fn uv(program: String, rest: &[Spanned<String>]) -> Launch {
             }
             "tool" => {}
             "run" => {
-                sub = Some(if rest.iter().any(|x| x.value == "tool") { "tool" } else { "run" });
+                sub = Some(if rest.iter().any(|x| x.value == "tool") {
+                    "tool"
+                } else {
+                    "run"
+                });
                 after = it.cloned().collect();
                 break;
             }
@@ -531,8 +613,8 @@ fn uv(program: String, rest: &[Spanned<String>]) -> Launch {
                             l.extra_packages.push(pypi_spec(&v));
                         }
                     }
-                    "--python" | "-p" | "--directory" | "--project" | "--env-file" | "--package"
-                    | "--index" | "--index-url" => {
+                    "--python" | "-p" | "--directory" | "--project" | "--env-file"
+                    | "--package" | "--index" | "--index-url" => {
                         take_value(inline, w, &mut it);
                     }
                     f if f.starts_with('-') => {}
@@ -544,7 +626,11 @@ fn uv(program: String, rest: &[Spanned<String>]) -> Launch {
             }
             l.server_args = it.cloned().collect();
             // `uv run --with pkg==1 pkg-binary`: the package is the one named by `--with`.
-            if !l.extra_packages.is_empty() && l.script.as_ref().is_some_and(|s| !looks_like_path(&s.value)) {
+            if !l.extra_packages.is_empty()
+                && l.script
+                    .as_ref()
+                    .is_some_and(|s| !looks_like_path(&s.value))
+            {
                 l.package = Some(l.extra_packages.remove(0));
             }
             l
@@ -576,7 +662,12 @@ fn pipx(program: String, rest: &[Spanned<String>]) -> Launch {
 }
 
 fn looks_like_path(s: &str) -> bool {
-    s.contains('/') || s.contains('\\') || s.ends_with(".py") || s.ends_with(".js") || s.ends_with(".ts") || s.ends_with(".mjs")
+    s.contains('/')
+        || s.contains('\\')
+        || s.ends_with(".py")
+        || s.ends_with(".js")
+        || s.ends_with(".ts")
+        || s.ends_with(".mjs")
 }
 
 fn script_runner(runner: Runner, program: String, rest: &[Spanned<String>]) -> Launch {
@@ -611,7 +702,12 @@ fn python(program: String, rest: &[Spanned<String>]) -> Launch {
                 if let Some(module) = it.next() {
                     // `python -m mcp_server_git`: the module usually comes from the PyPI package of
                     // the same name with dashes.
-                    let pkg_name = module.value.split('.').next().unwrap_or(&module.value).replace('_', "-");
+                    let pkg_name = module
+                        .value
+                        .split('.')
+                        .next()
+                        .unwrap_or(&module.value)
+                        .replace('_', "-");
                     l.package = Some(PackageSpec {
                         source: PackageSource::Pypi,
                         name: pkg_name,
@@ -642,7 +738,9 @@ fn python(program: String, rest: &[Spanned<String>]) -> Launch {
 
 fn deno(program: String, rest: &[Spanned<String>]) -> Launch {
     let mut l = blank(Runner::Deno, program);
-    let mut it = rest.iter().skip_while(|w| w.value != "run" && !w.value.starts_with("npm:"));
+    let mut it = rest
+        .iter()
+        .skip_while(|w| w.value != "run" && !w.value.starts_with("npm:"));
     let mut first = true;
     for w in it.by_ref() {
         if first && w.value == "run" {
@@ -673,10 +771,19 @@ fn shell(program: String, rest: &[Spanned<String>], script_flags: &[&str], depth
         if script_flags.iter().any(|f| f.eq_ignore_ascii_case(v)) {
             // cmd /c takes the rest of the line; sh -c takes one word.
             let remaining: Vec<Spanned<String>> = it.cloned().collect();
-            let Some(first) = remaining.first() else { break };
+            let Some(first) = remaining.first() else {
+                break;
+            };
             let script = if l.program == "cmd" || l.program == "powershell" || l.program == "pwsh" {
-                let text = remaining.iter().map(|w| w.value.as_str()).collect::<Vec<_>>().join(" ");
-                let span = Span::new(first.span.start, remaining.last().map_or(first.span.end, |w| w.span.end));
+                let text = remaining
+                    .iter()
+                    .map(|w| w.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let span = Span::new(
+                    first.span.start,
+                    remaining.last().map_or(first.span.end, |w| w.span.end),
+                );
                 Spanned::new(text, span)
             } else {
                 first.clone()
@@ -712,11 +819,17 @@ fn shell(program: String, rest: &[Spanned<String>], script_flags: &[&str], depth
 /// Whether a shell script uses more than one plain command: pipes, lists, substitutions,
 /// redirections or variable expansion.
 pub fn has_shell_syntax(script: &str) -> bool {
-    script.contains(['|', ';', '&', '`', '>', '<', '\n']) || script.contains("$(") || script.contains("${")
+    script.contains(['|', ';', '&', '`', '>', '<', '\n'])
+        || script.contains("$(")
+        || script.contains("${")
 }
 
 fn container(program: String, rest: &[Spanned<String>]) -> Launch {
-    let runner = if program == "podman" { Runner::Podman } else { Runner::Docker };
+    let runner = if program == "podman" {
+        Runner::Podman
+    } else {
+        Runner::Docker
+    };
     let mut l = blank(runner, program);
     let mut opts = ContainerOptions::default();
     let mut it = rest.iter();
@@ -745,15 +858,18 @@ fn container(program: String, rest: &[Spanned<String>]) -> Launch {
             }
             "--pid" => {
                 if let Some(v) = take_value(inline, w, &mut it)
-                    && v.value == "host" {
-                        opts.pid_host = Some(v.span);
-                    }
+                    && v.value == "host"
+                {
+                    opts.pid_host = Some(v.span);
+                }
             }
             "--ipc" | "--uts" | "--userns" | "--cgroupns" => {
                 if let Some(v) = take_value(inline, w, &mut it)
-                    && v.value == "host" {
-                        opts.other_host_ns.push(Spanned::new(format!("{flag}=host"), v.span));
-                    }
+                    && v.value == "host"
+                {
+                    opts.other_host_ns
+                        .push(Spanned::new(format!("{flag}=host"), v.span));
+                }
             }
             "--cap-add" => {
                 if let Some(v) = take_value(inline, w, &mut it) {
@@ -762,9 +878,12 @@ fn container(program: String, rest: &[Spanned<String>]) -> Launch {
             }
             "--security-opt" => {
                 if let Some(v) = take_value(inline, w, &mut it)
-                    && (v.value.contains("unconfined") || v.value.contains("no-new-privileges=false") || v.value.contains("no-new-privileges:false")) {
-                        opts.unconfined.push(v);
-                    }
+                    && (v.value.contains("unconfined")
+                        || v.value.contains("no-new-privileges=false")
+                        || v.value.contains("no-new-privileges:false"))
+                {
+                    opts.unconfined.push(v);
+                }
             }
             "--device" => {
                 if let Some(v) = take_value(inline, w, &mut it) {
@@ -784,13 +903,15 @@ fn container(program: String, rest: &[Spanned<String>]) -> Launch {
             "-e" | "--env" => {
                 if let Some(v) = take_value(inline, w, &mut it) {
                     let (name, value) = v.value.split_once('=').unwrap_or((&v.value, ""));
-                    opts.env.push((name.to_string(), Spanned::new(value.to_string(), v.span)));
+                    opts.env
+                        .push((name.to_string(), Spanned::new(value.to_string(), v.span)));
                 }
             }
-            "--env-file" | "--name" | "-u" | "--user" | "-w" | "--workdir" | "-p" | "--publish" | "--entrypoint"
-            | "--platform" | "--pull" | "-h" | "--hostname" | "--label" | "-l" | "--memory" | "-m" | "--cpus"
-            | "--add-host" | "--dns" | "--tmpfs" | "--restart" | "--log-driver" | "--runtime" | "--group-add"
-            | "--cidfile" | "--stop-signal" | "--ulimit" | "--shm-size" | "--gpus" | "--cap-drop" => {
+            "--env-file" | "--name" | "-u" | "--user" | "-w" | "--workdir" | "-p" | "--publish"
+            | "--entrypoint" | "--platform" | "--pull" | "-h" | "--hostname" | "--label" | "-l"
+            | "--memory" | "-m" | "--cpus" | "--add-host" | "--dns" | "--tmpfs" | "--restart"
+            | "--log-driver" | "--runtime" | "--group-add" | "--cidfile" | "--stop-signal"
+            | "--ulimit" | "--shm-size" | "--gpus" | "--cap-drop" => {
                 take_value(inline, w, &mut it);
             }
             f if f.starts_with('-') => {}
@@ -813,7 +934,12 @@ fn parse_volume(v: &Spanned<String>) -> Mount {
         [s, t, o, ..] => ((*s).to_string(), (*t).to_string(), *o),
         [] => (String::new(), String::new(), ""),
     };
-    Mount { source, target, read_only: options.split(',').any(|o| o == "ro" || o == "readonly"), span: v.span }
+    Mount {
+        source,
+        target,
+        read_only: options.split(',').any(|o| o == "ro" || o == "readonly"),
+        span: v.span,
+    }
 }
 
 /// Splits `SRC:DST[:OPTS]`, keeping a Windows drive letter (`C:\x:/y`) with its path.
@@ -824,7 +950,9 @@ fn split_volume(s: &str) -> Vec<&str> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b':' {
-            let drive = i == start + 1 && bytes[start].is_ascii_alphabetic() && matches!(bytes.get(i + 1), Some(b'\\' | b'/'));
+            let drive = i == start + 1
+                && bytes[start].is_ascii_alphabetic()
+                && matches!(bytes.get(i + 1), Some(b'\\' | b'/'));
             if !drive {
                 parts.push(&s[start..i]);
                 start = i + 1;
@@ -837,7 +965,12 @@ fn split_volume(s: &str) -> Vec<&str> {
 }
 
 fn parse_mount(v: &Spanned<String>) -> Mount {
-    let mut m = Mount { source: String::new(), target: String::new(), read_only: false, span: v.span };
+    let mut m = Mount {
+        source: String::new(),
+        target: String::new(),
+        read_only: false,
+        span: v.span,
+    };
     for part in v.value.split(',') {
         let (k, val) = part.split_once('=').unwrap_or((part, ""));
         match k {
@@ -869,7 +1002,12 @@ pub fn image_spec(word: &Spanned<String>) -> PackageSpec {
         (None, Some(t)) if !t.is_empty() => VersionReq::Exact(t.to_string()),
         _ => VersionReq::None,
     };
-    PackageSpec { source: PackageSource::Docker, name: name.to_string(), version, spec: word.clone() }
+    PackageSpec {
+        source: PackageSource::Docker,
+        name: name.to_string(),
+        version,
+        spec: word.clone(),
+    }
 }
 
 #[cfg(test)]
@@ -887,22 +1025,46 @@ mod tests {
 
     #[test]
     fn npx_with_flags_and_version() {
-        let l = launch(&["npx", "-y", "@modelcontextprotocol/server-filesystem@2025.1.14", "/tmp", "~"]);
+        let l = launch(&[
+            "npx",
+            "-y",
+            "@modelcontextprotocol/server-filesystem@2025.1.14",
+            "/tmp",
+            "~",
+        ]);
         assert_eq!(l.runner, Runner::Npx);
         let p = l.package.expect("package");
         assert_eq!(p.name, "@modelcontextprotocol/server-filesystem");
         assert_eq!(p.version, VersionReq::Exact("2025.1.14".into()));
-        assert_eq!(l.server_args.iter().map(|w| w.value.as_str()).collect::<Vec<_>>(), ["/tmp", "~"]);
+        assert_eq!(
+            l.server_args
+                .iter()
+                .map(|w| w.value.as_str())
+                .collect::<Vec<_>>(),
+            ["/tmp", "~"]
+        );
     }
 
     #[test]
     fn npm_versions() {
         assert_eq!(npm_spec(&sp("pkg")).version, VersionReq::None);
-        assert_eq!(npm_spec(&sp("pkg@latest")).version, VersionReq::Tag("latest".into()));
-        assert_eq!(npm_spec(&sp("pkg@^1.2.0")).version, VersionReq::Range("^1.2.0".into()));
-        assert_eq!(npm_spec(&sp("@a/b@1.2.3")).version, VersionReq::Exact("1.2.3".into()));
+        assert_eq!(
+            npm_spec(&sp("pkg@latest")).version,
+            VersionReq::Tag("latest".into())
+        );
+        assert_eq!(
+            npm_spec(&sp("pkg@^1.2.0")).version,
+            VersionReq::Range("^1.2.0".into())
+        );
+        assert_eq!(
+            npm_spec(&sp("@a/b@1.2.3")).version,
+            VersionReq::Exact("1.2.3".into())
+        );
         assert_eq!(npm_spec(&sp("@a/b")).name, "@a/b");
-        assert!(matches!(npm_spec(&sp("github:user/repo")).version, VersionReq::External(_)));
+        assert!(matches!(
+            npm_spec(&sp("github:user/repo")).version,
+            VersionReq::External(_)
+        ));
     }
 
     #[test]
@@ -911,9 +1073,15 @@ mod tests {
         assert_eq!(l.runner, Runner::Shell);
         let inner = l.effective();
         assert_eq!(inner.runner, Runner::Npx);
-        assert_eq!(inner.package.as_ref().map(|p| p.name.as_str()), Some("@upstash/context7-mcp"));
+        assert_eq!(
+            inner.package.as_ref().map(|p| p.name.as_str()),
+            Some("@upstash/context7-mcp")
+        );
         let l = understand(&sp("npx -y mcp-server-x@1.0.0"), &[]);
-        assert_eq!(l.package.map(|p| p.version), Some(VersionReq::Exact("1.0.0".into())));
+        assert_eq!(
+            l.package.map(|p| p.version),
+            Some(VersionReq::Exact("1.0.0".into()))
+        );
     }
 
     #[test]
@@ -926,26 +1094,58 @@ mod tests {
 
     #[test]
     fn uvx_pipx_uv() {
-        let l = launch(&["uvx", "--from", "mcp-server-git==0.6.2", "mcp-server-git", "--repository", "."]);
+        let l = launch(&[
+            "uvx",
+            "--from",
+            "mcp-server-git==0.6.2",
+            "mcp-server-git",
+            "--repository",
+            ".",
+        ]);
         let p = l.package.expect("package");
-        assert_eq!((p.name.as_str(), p.version), ("mcp-server-git", VersionReq::Exact("0.6.2".into())));
+        assert_eq!(
+            (p.name.as_str(), p.version),
+            ("mcp-server-git", VersionReq::Exact("0.6.2".into()))
+        );
         let l = launch(&["uvx", "mcp-server-fetch"]);
         assert_eq!(l.package.map(|p| p.version), Some(VersionReq::None));
         let l = launch(&["pipx", "run", "mcp-server-time>=0.5"]);
-        assert!(matches!(l.package.map(|p| p.version), Some(VersionReq::Range(_))));
+        assert!(matches!(
+            l.package.map(|p| p.version),
+            Some(VersionReq::Range(_))
+        ));
         let l = launch(&["uv", "--directory", "/srv/x", "run", "server.py"]);
         assert_eq!(l.runner, Runner::UvRun);
         assert_eq!(l.script.map(|s| s.value), Some("server.py".into()));
-        let l = launch(&["uv", "run", "--with", "mcp-server-sqlite==0.6.2", "mcp-server-sqlite"]);
+        let l = launch(&[
+            "uv",
+            "run",
+            "--with",
+            "mcp-server-sqlite==0.6.2",
+            "mcp-server-sqlite",
+        ]);
         assert_eq!(l.package.map(|p| p.name), Some("mcp-server-sqlite".into()));
     }
 
     #[test]
     fn docker_options() {
         let l = launch(&[
-            "docker", "run", "-i", "--rm", "--privileged", "--network=host", "-v", "/:/host:ro", "--mount",
-            "type=bind,source=/var/run/docker.sock,target=/var/run/docker.sock", "--cap-add", "SYS_ADMIN", "-e",
-            "GITHUB_TOKEN", "ghcr.io/github/github-mcp-server:latest", "stdio",
+            "docker",
+            "run",
+            "-i",
+            "--rm",
+            "--privileged",
+            "--network=host",
+            "-v",
+            "/:/host:ro",
+            "--mount",
+            "type=bind,source=/var/run/docker.sock,target=/var/run/docker.sock",
+            "--cap-add",
+            "SYS_ADMIN",
+            "-e",
+            "GITHUB_TOKEN",
+            "ghcr.io/github/github-mcp-server:latest",
+            "stdio",
         ]);
         let c = l.container.as_ref().expect("container");
         assert!(c.privileged.is_some() && c.network_host.is_some());
@@ -954,11 +1154,26 @@ mod tests {
         assert_eq!(c.mounts[1].source, "/var/run/docker.sock");
         assert_eq!(c.cap_add[0].value, "SYS_ADMIN");
         let p = l.package.expect("image");
-        assert_eq!((p.name.as_str(), p.version), ("ghcr.io/github/github-mcp-server", VersionReq::Tag("latest".into())));
+        assert_eq!(
+            (p.name.as_str(), p.version),
+            (
+                "ghcr.io/github/github-mcp-server",
+                VersionReq::Tag("latest".into())
+            )
+        );
         assert_eq!(l.server_args[0].value, "stdio");
-        assert_eq!(image_spec(&sp("mcp/fetch@sha256:abc")).version, VersionReq::Digest("sha256:abc".into()));
-        assert_eq!(image_spec(&sp("localhost:5000/x")).version, VersionReq::None);
-        assert_eq!(split_volume("C:\\Users\\me:/data:ro"), ["C:\\Users\\me", "/data", "ro"]);
+        assert_eq!(
+            image_spec(&sp("mcp/fetch@sha256:abc")).version,
+            VersionReq::Digest("sha256:abc".into())
+        );
+        assert_eq!(
+            image_spec(&sp("localhost:5000/x")).version,
+            VersionReq::None
+        );
+        assert_eq!(
+            split_volume("C:\\Users\\me:/data:ro"),
+            ["C:\\Users\\me", "/data", "ro"]
+        );
     }
 
     #[test]
@@ -966,13 +1181,19 @@ mod tests {
         let l = launch(&["python3", "-m", "mcp_server_git", "--repository", "."]);
         assert_eq!(l.package.map(|p| p.name), Some("mcp-server-git".into()));
         let l = launch(&["node", "/opt/srv/dist/index.js", "--port", "1"]);
-        assert_eq!(l.script.map(|s| s.value), Some("/opt/srv/dist/index.js".into()));
+        assert_eq!(
+            l.script.map(|s| s.value),
+            Some("/opt/srv/dist/index.js".into())
+        );
         assert_eq!(l.server_args.len(), 2);
     }
 
     #[test]
     fn split_words_quotes() {
-        let w: Vec<String> = split_words(r#"a "b c" 'd e' f\ g"#, 0).into_iter().map(|w| w.value).collect();
+        let w: Vec<String> = split_words(r#"a "b c" 'd e' f\ g"#, 0)
+            .into_iter()
+            .map(|w| w.value)
+            .collect();
         assert_eq!(w, ["a", "b c", "d e", "f g"]);
     }
 }

@@ -18,7 +18,9 @@ mod node;
 pub mod parse;
 mod span;
 
-pub use interpret::{ClientSettings, ConfigDoc, Interpreted, LoadError, ServerEntry, Transport, interpret, load};
+pub use interpret::{
+    ClientSettings, ConfigDoc, Interpreted, LoadError, ServerEntry, Transport, interpret, load,
+};
 pub use node::{Entry, Node, Value};
 pub use span::{LineIndex, Span, Spanned};
 

@@ -5,10 +5,14 @@
 //! server can reach), and the [`catalogue`] of known servers and packages.
 
 pub mod catalogue;
+pub mod inventory;
+mod model;
 pub mod render;
 pub mod rules;
-mod model;
+mod scan;
 
 pub use model::{
     Capability, ConfigReport, Ecosystem, Finding, PackageInfo, Report, ServerReport, Severity,
 };
+pub use rules::{FileFacts, NoFacts, RuleMeta};
+pub use scan::{Input, scan};

@@ -1,5 +1,16 @@
-//! The `mcpward` command.
+//! The `mcpward` command: a thin entry point. Each subcommand lives in `commands/`.
 
-fn main() {
-    std::process::exit(0);
+use std::process::ExitCode;
+
+mod cli;
+mod commands;
+
+fn main() -> ExitCode {
+    match cli::run() {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -1,6 +1,13 @@
-//! The scan rules: one file per rule, each with a stable id, a default severity and a doc.
+//! The scan rules: one file per rule, each with a stable id, a default severity and a doc comment
+//! (What it does / Why it matters / Example / Fix / References) that `mcpward scan --explain` prints
+//! and `docs/rules.md` is generated from.
 
-use crate::Severity;
+use std::path::Path;
+
+use mcpward_config::{ClientSettings, ConfigDoc, LoadError, Span};
+
+use crate::inventory::Server;
+use crate::model::{Finding, Severity};
 
 /// A rule's identity and documentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,25 +22,249 @@ pub struct RuleMeta {
     pub doc: &'static str,
 }
 
-/// Every rule, in catalogue order (placeholder list until the rules land).
+/// A doc comment's text without the space that follows each `///`.
+fn dedent(doc: &str) -> String {
+    let mut out = String::with_capacity(doc.len());
+    for line in doc.lines() {
+        out.push_str(line.strip_prefix(' ').unwrap_or(line));
+        out.push('\n');
+    }
+    out
+}
+
+/// Declares a rule's metadata from its doc comment.
+macro_rules! rule {
+    ($(#[doc = $doc:literal])* $name:ident { id: $id:literal, severity: $sev:ident, title: $title:literal $(,)? }) => {
+        $(#[doc = $doc])*
+        pub(crate) const $name: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+            id: $id,
+            default_severity: $crate::model::Severity::$sev,
+            title: $title,
+            doc: concat!($($doc, "\n"),*),
+        };
+    };
+}
+
+mod auto_approve;
+mod broad_filesystem_scope;
+mod broad_permission_rule;
+mod config_parse_error;
+mod config_tracked_with_secret;
+mod config_world_readable;
+mod database_write_access;
+mod docker_privileged;
+mod exec_capable_server;
+mod insecure_transport;
+mod secret_in_config;
+mod sensitive_path_exposed;
+mod shell_command_server;
+mod token_in_url;
+mod toxic_flow;
+mod typosquat_package;
+mod unknown_package;
+mod unpinned_package;
+mod unrestricted_fetch;
+
+/// Facts about config files that come from outside the file's text. The caller implements this
+/// (the rules do no I/O).
+pub trait FileFacts {
+    /// Whether git tracks the file (`None`: not in a repository, or git is unavailable).
+    fn tracked_by_git(&self, path: &Path) -> Option<bool>;
+    /// The file's Unix permission bits (`None` where unknown or not Unix).
+    fn mode(&self, path: &Path) -> Option<u32>;
+}
+
+/// Facts that know nothing: for tests and for text that did not come from a file.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoFacts;
+
+impl FileFacts for NoFacts {
+    fn tracked_by_git(&self, _path: &Path) -> Option<bool> {
+        None
+    }
+    fn mode(&self, _path: &Path) -> Option<u32> {
+        None
+    }
+}
+
+/// Everything the rules look at.
+pub struct Context<'a> {
+    /// The configs that parsed.
+    pub docs: &'a [ConfigDoc],
+    /// Each doc's approval settings, by index into `docs`.
+    pub settings: &'a [ClientSettings],
+    /// Schema problems, by index into `docs`.
+    pub problems: &'a [Vec<(Span, String)>],
+    /// The configs that did not load.
+    pub load_errors: &'a [LoadError],
+    /// Every server of every doc.
+    pub servers: &'a [Server<'a>],
+    /// File facts.
+    pub facts: &'a dyn FileFacts,
+    /// The user's home directory, to recognise it in paths.
+    pub home: Option<&'a str>,
+}
+
+impl Context<'_> {
+    /// A finding of `rule` at `span` of `doc`.
+    pub(crate) fn finding(
+        &self,
+        rule: &RuleMeta,
+        doc: &ConfigDoc,
+        span: Span,
+        server: Option<&Server<'_>>,
+        message: String,
+        fix: impl Into<String>,
+    ) -> Finding {
+        let (line, column) = doc.lines.line_col(&doc.text, span.start);
+        Finding {
+            rule: rule.id,
+            severity: rule.default_severity,
+            server: server.map(|s| s.id.clone()),
+            path: doc.path.display().to_string(),
+            line,
+            column,
+            message,
+            fix: fix.into(),
+            span: Some((span.start, span.end)),
+        }
+    }
+}
+
+type Check = fn(&Context<'_>, &mut Vec<Finding>);
+
+/// Every static rule with its check, in catalogue order.
+const RULES: &[(&RuleMeta, Check)] = &[
+    (&secret_in_config::RULE, secret_in_config::check),
+    (&token_in_url::RULE, token_in_url::check),
+    (&unpinned_package::RULE, unpinned_package::check),
+    (&typosquat_package::RULE, typosquat_package::check),
+    (&unknown_package::RULE, unknown_package::check),
+    (&broad_filesystem_scope::RULE, broad_filesystem_scope::check),
+    (&sensitive_path_exposed::RULE, sensitive_path_exposed::check),
+    (&shell_command_server::RULE, shell_command_server::check),
+    (&exec_capable_server::RULE, exec_capable_server::check),
+    (&insecure_transport::RULE, insecure_transport::check),
+    (&docker_privileged::RULE, docker_privileged::check),
+    (&auto_approve::RULE, auto_approve::check),
+    (&broad_permission_rule::RULE, broad_permission_rule::check),
+    (&toxic_flow::RULE, toxic_flow::check),
+    (&database_write_access::RULE, database_write_access::check),
+    (&unrestricted_fetch::RULE, unrestricted_fetch::check),
+    (&config_parse_error::RULE, config_parse_error::check),
+];
+
+/// Rules that read other rules' findings, run after the others.
+type AfterCheck = fn(&Context<'_>, &[Finding], &mut Vec<Finding>);
+
+/// Rules that read other rules' findings.
+const AFTER: &[(&RuleMeta, AfterCheck)] = &[
+    (
+        &config_tracked_with_secret::RULE,
+        config_tracked_with_secret::check,
+    ),
+    (&config_world_readable::RULE, config_world_readable::check),
+];
+
+/// The rules with their docs dedented. The 19 doc strings are built once per process and live
+/// as long as it, so the table can hand out `&'static` metadata.
+static ALL: std::sync::LazyLock<Vec<RuleMeta>> = std::sync::LazyLock::new(|| {
+    RULES
+        .iter()
+        .map(|(m, _)| *m)
+        .chain(AFTER.iter().map(|(m, _)| *m))
+        .map(|m| RuleMeta {
+            doc: Box::leak(dedent(m.doc).into_boxed_str()),
+            ..*m
+        })
+        .collect()
+});
+
+/// Every static rule, in catalogue order.
 pub fn all() -> &'static [RuleMeta] {
-    &[
-        RuleMeta {
-            id: "secret-in-config",
-            default_severity: Severity::Critical,
-            title: "A literal credential in a config file",
-            doc: "## What it does\nFinds literal credentials.\n\n## Why it matters\nSecrets leak.\n\n## Example\n```json\n{\"env\": {\"GITHUB_TOKEN\": \"ghp_...\"}}\n```\n\n## Fix\nUse an env reference.\n\n## References\n- https://owasp.org\n",
-        },
-        RuleMeta {
-            id: "config-parse-error",
-            default_severity: Severity::High,
-            title: "A config file that cannot be read or parsed",
-            doc: "## What it does\nReports unreadable configs.\n",
-        },
-    ]
+    &ALL
 }
 
 /// The rule with this id.
 pub fn by_id(id: &str) -> Option<&'static RuleMeta> {
     all().iter().find(|r| r.id == id)
+}
+
+/// Runs every rule.
+pub fn run(cx: &Context<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (_, check) in RULES {
+        check(cx, &mut out);
+    }
+    let first = out.clone();
+    for (_, check) in AFTER {
+        check(cx, &first, &mut out);
+    }
+    out
+}
+
+/// Values of a server's definition that may name filesystem paths it can reach: the server's
+/// own arguments (also `--flag=PATH`), its working directory, container mount sources, and
+/// environment values. Each with its span and a word for where it stands.
+pub(crate) fn path_values(server: &Server<'_>) -> Vec<(String, Span, &'static str)> {
+    let mut out = Vec::new();
+    if let Some(launch) = server.effective_launch() {
+        for a in &launch.server_args {
+            let v = a
+                .value
+                .split_once('=')
+                .filter(|(f, _)| f.starts_with('-'))
+                .map_or(a.value.as_str(), |(_, v)| v);
+            out.push((v.to_string(), a.span, "argument"));
+        }
+        if let Some(c) = &launch.container {
+            out.extend(
+                c.mounts
+                    .iter()
+                    .map(|m| (m.source.clone(), m.span, "container mount")),
+            );
+        }
+    }
+    if let Some(cwd) = &server.entry.cwd {
+        out.push((cwd.value.clone(), cwd.span, "working directory"));
+    }
+    out.extend(
+        server
+            .entry
+            .env
+            .iter()
+            .map(|(_, v)| (v.value.clone(), v.span, "environment value")),
+    );
+    out
+}
+
+/// `path` with `~`, `$HOME`, `${HOME}`, `%USERPROFILE%` and `${userHome}` spelled as `~`, separators
+/// as `/`, and no trailing separator.
+pub(crate) fn normalize_path(path: &str, home: Option<&str>) -> String {
+    let mut p = path.trim().replace('\\', "/");
+    for var in [
+        "${HOME}",
+        "$HOME",
+        "%USERPROFILE%",
+        "%HOMEPATH%",
+        "${userHome}",
+        "${env:HOME}",
+        "${env:USERPROFILE}",
+    ] {
+        if let Some(rest) = p.strip_prefix(var) {
+            p = format!("~{rest}");
+        }
+    }
+    if let Some(h) = home.map(|h| h.replace('\\', "/")).filter(|h| !h.is_empty()) {
+        let h = h.trim_end_matches('/');
+        if p == h {
+            p = "~".into();
+        } else if let Some(rest) = p.strip_prefix(h).filter(|r| r.starts_with('/')) {
+            p = format!("~{rest}");
+        }
+    }
+    while p.len() > 1 && p.ends_with('/') && !p.ends_with(":/") {
+        p.pop();
+    }
+    p
 }

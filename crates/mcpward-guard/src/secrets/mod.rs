@@ -1,0 +1,469 @@
+//! Secret detection and redaction.
+//!
+//! [`find_secrets`] scans text for literal credentials and returns [`SecretMatch`]es: byte
+//! ranges tagged with a stable rule id (`"github-pat"`, `"aws-access-key-id"`, `"private-key"`,
+//! `"postgres-connection-string"`, `"generic-secret"`, ...). [`find_secret_in_assignment`] judges
+//! one config key/value pair, [`redact`] replaces every match, and [`redact_preview`] makes the
+//! short, safe preview that reports show instead of a secret.
+//!
+//! # How it works
+//!
+//! Every rule (see [`known_kinds`]) names keywords. One Aho-Corasick automaton over all keywords
+//! finds which rules can possibly match; only their regexes run, and all regexes are compiled
+//! once per process. Candidates are then checked against the format (boundaries, checksums,
+//! decoding) and against placeholders, references such as `${TOKEN}` ([`is_interpolation`],
+//! [`is_placeholder`]) and low-entropy values ([`shannon_entropy`]). Overlapping candidates are
+//! settled in favour of the most specific rule.
+//!
+//! ```
+//! use mcpward_guard::secrets::{find_secrets, redact};
+//!
+//! let text = "GITHUB_TOKEN=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";
+//! let found = find_secrets(text);
+//! assert_eq!(found[0].kind, "github-pat");
+//! assert_eq!(&text[found[0].start..found[0].end], "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");
+//! assert_eq!(redact(text), "GITHUB_TOKEN=[REDACTED:github-pat]");
+//! ```
+
+mod encoding;
+mod extract;
+mod heuristics;
+mod rules;
+mod url;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+
+pub use heuristics::{is_interpolation, is_placeholder, shannon_entropy};
+pub use url::url_credentials;
+
+use heuristics::{
+    KeyClass, classify_key, is_placeholder as placeholder, looks_secret, strip_quotes,
+};
+use rules::{Action, RULES, Tok, Verify};
+
+/// One secret found in a text: which rule matched and where.
+///
+/// Holds only the byte range, never the secret itself, so printing it (`{:?}`) is safe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SecretMatch {
+    /// Stable rule id, such as `"github-pat"`, `"aws-access-key-id"`, `"openai-api-key"`,
+    /// `"private-key"`, `"jwt"`, `"postgres-connection-string"` or `"generic-secret"`.
+    pub kind: &'static str,
+    /// Byte offset where the secret starts in the scanned text.
+    pub start: usize,
+    /// Byte offset just past the secret's end.
+    pub end: usize,
+}
+
+impl SecretMatch {
+    /// The byte range of the secret, for slicing the scanned text.
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// A match before overlaps are resolved.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Candidate {
+    start: usize,
+    end: usize,
+    kind: &'static str,
+    priority: u8,
+}
+
+impl Candidate {
+    pub(crate) fn new(start: usize, end: usize, kind: &'static str, priority: u8) -> Self {
+        Self {
+            start,
+            end,
+            kind,
+            priority,
+        }
+    }
+}
+
+/// The compiled rule set: the keyword automaton and one regex per rule.
+struct Engine {
+    keywords: AhoCorasick,
+    /// For each keyword pattern id, the rules it triggers.
+    triggers: Vec<Vec<usize>>,
+    /// Rules without keywords, which run on every text.
+    always: Vec<usize>,
+    /// One regex per rule; `None` for rules that work at keyword occurrences.
+    regexes: Vec<Option<Regex>>,
+}
+
+impl Engine {
+    fn build() -> Self {
+        let mut keywords: Vec<String> = Vec::new();
+        let mut triggers: Vec<Vec<usize>> = Vec::new();
+        let mut always = Vec::new();
+        for (index, rule) in RULES.iter().enumerate() {
+            if rule.keywords.is_empty() {
+                always.push(index);
+            }
+            for keyword in rule.keywords {
+                let keyword = keyword.to_ascii_lowercase();
+                match keywords.iter().position(|k| *k == keyword) {
+                    Some(id) => triggers[id].push(index),
+                    None => {
+                        keywords.push(keyword);
+                        triggers.push(vec![index]);
+                    }
+                }
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&keywords)
+            // The keywords are a small constant list of plain strings; the unit tests build it.
+            .expect("the keyword automaton builds from constant keywords");
+        let regexes = RULES
+            .iter()
+            .map(|rule| {
+                (!matches!(rule.action, Action::AtKeyword(_))).then(|| {
+                    Regex::new(rule.pattern)
+                        // Every pattern is a constant, compiled by the unit tests.
+                        .expect("secret rule patterns are valid regexes")
+                })
+            })
+            .collect();
+        Self {
+            keywords: automaton,
+            triggers,
+            always,
+            regexes,
+        }
+    }
+}
+
+static ENGINE: LazyLock<Engine> = LazyLock::new(Engine::build);
+
+/// Bytes that continue a token on either side.
+fn continues_token(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+' | b'/')
+}
+
+/// Whether `text[start..end]` stands on its own: the byte before it and the byte after it do
+/// not continue it. A `.` before a token also joins it to a preceding word (`video.ico-…`);
+/// `left_extra` lists more joining characters. After an escaped line break (`\n`) a token is
+/// free, and so it is right after `allow_after`.
+pub(crate) fn boundaries_ok(
+    text: &str,
+    start: usize,
+    end: usize,
+    left_extra: &str,
+    allow_after: &str,
+) -> bool {
+    let bytes = text.as_bytes();
+    let left_ok = match start.checked_sub(1).map(|i| bytes[i]) {
+        None => true,
+        Some(b) => {
+            let joined = continues_token(b) || b == b'.' || left_extra.as_bytes().contains(&b);
+            let escaped_break =
+                start >= 2 && bytes[start - 2] == b'\\' && matches!(b, b'n' | b'r' | b't');
+            let allowed = !allow_after.is_empty() && text[..start].ends_with(allow_after);
+            !joined || escaped_break || allowed
+        }
+    };
+    let right_ok = bytes
+        .get(end)
+        .is_none_or(|&b| !continues_token(b) && !left_extra.as_bytes().contains(&b));
+    left_ok && right_ok
+}
+
+fn has_classes(token: &str, verify: Verify) -> bool {
+    let upper = token.bytes().any(|b| b.is_ascii_uppercase());
+    let lower = token.bytes().any(|b| b.is_ascii_lowercase());
+    let digit = token.bytes().any(|b| b.is_ascii_digit());
+    match verify {
+        Verify::MixedCase => upper && lower,
+        Verify::AllClasses => upper && lower && digit,
+        Verify::Plain | Verify::GithubChecksum => true,
+    }
+}
+
+/// Whether a token-rule match at `start..end` is reported.
+fn token_ok(text: &str, start: usize, end: usize, tok: &Tok) -> bool {
+    if start >= end || !boundaries_ok(text, start, end, tok.left_extra, tok.allow_after) {
+        return false;
+    }
+    let token = &text[start..end];
+    if tok.verify == Verify::GithubChecksum && encoding::github_checksum_ok(token) {
+        return true;
+    }
+    !placeholder(token)
+        && has_classes(token, tok.verify)
+        && shannon_entropy(token) >= heuristics::min_entropy_for(token.chars().count())
+}
+
+fn run_rule(text: &str, index: usize, regex: &Regex, out: &mut Vec<Candidate>) {
+    let rule = &RULES[index];
+    match rule.action {
+        Action::Token(tok) => {
+            let mut pos = 0;
+            while pos <= text.len() {
+                let Some(caps) = regex.captures_at(text, pos) else {
+                    break;
+                };
+                let Some(whole) = caps.get(0) else {
+                    break;
+                };
+                let secret = caps.name("s").unwrap_or(whole);
+                let key_ok = !tok.key_start
+                    || whole.start() == 0
+                    || !text.as_bytes()[whole.start() - 1].is_ascii_alphabetic();
+                if key_ok && token_ok(text, secret.start(), secret.end(), &tok) {
+                    out.push(Candidate::new(
+                        secret.start(),
+                        secret.end(),
+                        rule.id,
+                        tok.priority,
+                    ));
+                    pos = whole.end().max(whole.start() + 1);
+                } else {
+                    pos = whole.start() + 1;
+                }
+                while pos < text.len() && !text.is_char_boundary(pos) {
+                    pos += 1;
+                }
+            }
+        }
+        Action::Extract(extractor) => {
+            for caps in regex.captures_iter(text) {
+                extractor(text, &caps, rule, out);
+            }
+        }
+        Action::AtKeyword(_) => {}
+    }
+}
+
+/// Which rules can match `text`, and the keyword occurrences that [`Action::AtKeyword`] rules
+/// work from.
+fn prefilter(engine: &Engine, text: &str) -> (Vec<bool>, Vec<(usize, usize, usize)>) {
+    let mut triggered = vec![false; RULES.len()];
+    let mut at_keyword = Vec::new();
+    for &index in &engine.always {
+        triggered[index] = true;
+    }
+    for hit in engine.keywords.find_overlapping_iter(text) {
+        for &index in &engine.triggers[hit.pattern().as_usize()] {
+            triggered[index] = true;
+            if matches!(RULES[index].action, Action::AtKeyword(_)) {
+                at_keyword.push((index, hit.start(), hit.end()));
+            }
+        }
+    }
+    (triggered, at_keyword)
+}
+
+/// Keeps the most specific of overlapping candidates: higher priority first, then the longer
+/// one, then the earlier one.
+fn resolve(mut candidates: Vec<Candidate>) -> Vec<SecretMatch> {
+    candidates.retain(|c| c.start < c.end);
+    candidates.sort_by(|a, b| {
+        b.priority
+            .cmp(&a.priority)
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(a.start.cmp(&b.start))
+    });
+    let mut chosen: BTreeMap<usize, Candidate> = BTreeMap::new();
+    for candidate in candidates {
+        let overlaps_before = chosen
+            .range(..candidate.end)
+            .next_back()
+            .is_some_and(|(_, prev)| prev.end > candidate.start);
+        if !overlaps_before {
+            chosen.insert(candidate.start, candidate);
+        }
+    }
+    chosen
+        .into_values()
+        .map(|c| SecretMatch {
+            kind: c.kind,
+            start: c.start,
+            end: c.end,
+        })
+        .collect()
+}
+
+/// Finds every literal credential in `text`.
+///
+/// The matches do not overlap and are sorted by `start`. Where a rule recognises a secret by the
+/// key in front of it (`api_key = "…"`, `"password": "…"`, `Authorization: Bearer …`), the range
+/// covers the value only, not the key.
+pub fn find_secrets(text: &str) -> Vec<SecretMatch> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let engine = &*ENGINE;
+    let (triggered, at_keyword) = prefilter(engine, text);
+    let mut candidates = Vec::new();
+    for (index, regex) in engine.regexes.iter().enumerate() {
+        if let (true, Some(regex)) = (triggered[index], regex) {
+            run_rule(text, index, regex, &mut candidates);
+        }
+    }
+    let mut cursor = 0;
+    for (index, start, end) in at_keyword {
+        if let (Action::AtKeyword(extractor), true) = (RULES[index].action, start >= cursor) {
+            extractor(
+                text,
+                start,
+                end,
+                &RULES[index],
+                &mut cursor,
+                &mut candidates,
+            );
+        }
+    }
+    resolve(candidates)
+}
+
+/// The kind of a known token format that spans all of `s`, if any.
+pub(crate) fn known_token_kind(s: &str) -> Option<&'static str> {
+    find_secrets(s)
+        .into_iter()
+        .find(|m| m.start == 0 && m.end == s.len() && m.kind != "generic-secret")
+        .map(|m| m.kind)
+}
+
+/// Offset of `inner` (a subslice) within `outer`.
+fn offset_in(outer: &str, inner: &str) -> usize {
+    (inner.as_ptr() as usize).saturating_sub(outer.as_ptr() as usize)
+}
+
+/// Judges one key/value pair from a config: an environment variable (`"GITHUB_TOKEN": "…"`), a
+/// header (`"Authorization": "Bearer …"`), a CLI flag and its argument, a setting.
+///
+/// Returns a known format found anywhere in `value` (a token, a URL with a password, a
+/// connection string, a private key); a format recognised by the key name (`AWS_SECRET_ACCESS_KEY`
+/// with 40 base64 characters); for an `Authorization` header, the credential after the scheme
+/// (`"bearer-token"` or `"basic-auth"`); otherwise `"generic-secret"` when the key looks
+/// credential-like (`TOKEN`, `SECRET`, `PASSWORD`, `PASSWD`, `API_KEY`, `APIKEY`, `ACCESS_KEY`,
+/// `PRIVATE_KEY`, `CREDENTIAL`, `AUTH`, `X-API-Key`, ...) and the value is a literal that looks
+/// random enough: not a placeholder, not a reference such as `${VAR}`, not a boolean, short
+/// number, path, URL without credentials or word, and at least 8 characters.
+///
+/// The range is relative to `value`.
+pub fn find_secret_in_assignment(key: &str, value: &str) -> Option<SecretMatch> {
+    if value.trim().is_empty() || is_interpolation(value) {
+        return None;
+    }
+    // 1. A known format anywhere in the value.
+    if let Some(m) = find_secrets(value)
+        .into_iter()
+        .find(|m| m.kind != "generic-secret")
+    {
+        return Some(m);
+    }
+    // 2. A format recognised by its key name.
+    let key = key.trim().trim_start_matches('-').trim_start_matches('$');
+    let joined = format!("{key}={value}");
+    let shift = key.len() + 1;
+    if let Some(m) = find_secrets(&joined)
+        .into_iter()
+        .find(|m| m.start >= shift && m.kind != "generic-secret")
+    {
+        return Some(SecretMatch {
+            kind: m.kind,
+            start: m.start - shift,
+            end: m.end - shift,
+        });
+    }
+    // 3. The value itself, judged by what the key promises.
+    let literal = strip_quotes(value);
+    let base = offset_in(value, literal);
+    match classify_key(key) {
+        KeyClass::Authorization => {
+            let credential = heuristics::strip_auth_scheme(literal);
+            let scheme = literal[..offset_in(literal, credential)].trim();
+            let scheme = (!scheme.is_empty()).then_some(scheme);
+            extract::authorization_credential(scheme, credential).map(|kind| {
+                let start = base + offset_in(literal, credential);
+                SecretMatch {
+                    kind,
+                    start,
+                    end: start + credential.len(),
+                }
+            })
+        }
+        KeyClass::Credential => {
+            let credential = heuristics::strip_auth_scheme(literal);
+            looks_secret(credential).then(|| {
+                let start = base + offset_in(literal, credential);
+                SecretMatch {
+                    kind: "generic-secret",
+                    start,
+                    end: start + credential.len(),
+                }
+            })
+        }
+        KeyClass::Other => None,
+    }
+}
+
+/// A preview of a secret that is safe to print in a report.
+///
+/// Keeps the first four and last four characters of a secret of 16 characters or more (a known
+/// prefix such as `ghp_` stays readable: `ghp_…3f9a`), only the first two of a shorter one, and
+/// nothing of one under 8 characters (`…`). It never reveals more than 8 characters nor more
+/// than a quarter of the value.
+pub fn redact_preview(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    let n = chars.len();
+    if n < 8 {
+        return "…".to_owned();
+    }
+    let budget = (n / 4).min(8);
+    if n < 16 {
+        let head: String = chars[..budget.min(2)].iter().collect();
+        return format!("{head}…");
+    }
+    let head_len = budget.div_ceil(2).min(4);
+    let tail_len = (budget - head_len).min(4);
+    let head: String = chars[..head_len].iter().collect();
+    let tail: String = chars[n - tail_len..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+/// Replaces every secret that [`find_secrets`] finds with `[REDACTED:kind]`.
+pub fn redact(text: &str) -> String {
+    let matches = find_secrets(text);
+    if matches.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for m in matches {
+        out.push_str(&text[last..m.start]);
+        out.push_str("[REDACTED:");
+        out.push_str(m.kind);
+        out.push(']');
+        last = m.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Every kind [`find_secrets`] can report, sorted and without duplicates: one per documented
+/// credential format plus the structured and generic kinds.
+pub fn known_kinds() -> Vec<&'static str> {
+    let mut kinds: Vec<&'static str> = RULES
+        .iter()
+        .map(|r| r.id)
+        .chain(rules::EXTRA_KINDS.iter().copied())
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    kinds
+}
+
+#[cfg(test)]
+mod tests;

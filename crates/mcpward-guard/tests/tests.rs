@@ -1,0 +1,4 @@
+//! Integration tests for `mcpward-guard`, one module per concern.
+
+mod datasets;
+mod properties;

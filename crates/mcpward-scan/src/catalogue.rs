@@ -1,1 +1,0 @@
-//! The catalogue of known MCP servers and packages (placeholder).

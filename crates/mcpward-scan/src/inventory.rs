@@ -1,0 +1,189 @@
+//! Servers as the rules see them: the config entry, its launch understood, the catalogue entry and
+//! the capabilities.
+
+use mcpward_config::launch::{self, Launch, PackageSource, VersionReq};
+use mcpward_config::{ConfigDoc, ServerEntry, Transport};
+
+use crate::catalogue::{KnownServer, catalogue};
+use crate::model::{Capability, Ecosystem, PackageInfo, ServerReport};
+
+/// One configured server, understood.
+#[derive(Debug)]
+pub struct Server<'a> {
+    /// The config it comes from.
+    pub doc: &'a ConfigDoc,
+    /// Index of `doc` in the scan's document list.
+    pub doc_index: usize,
+    /// The entry as the config declares it.
+    pub entry: ServerEntry,
+    /// The launch command understood (stdio servers).
+    pub launch: Option<Launch>,
+    /// The catalogue entry of its package, if known.
+    pub known: Option<&'static KnownServer>,
+    /// What it can reach.
+    pub capabilities: Vec<Capability>,
+    /// `PATH#NAME`, or `PATH#SCOPE#NAME` for project-scoped entries.
+    pub id: String,
+}
+
+impl<'a> Server<'a> {
+    /// Builds the view of one entry.
+    pub fn new(doc: &'a ConfigDoc, doc_index: usize, entry: ServerEntry) -> Self {
+        let launch = match (&entry.command, entry.transport) {
+            (Some(command), Transport::Stdio) => Some(launch::understand(command, &entry.args)),
+            _ => None,
+        };
+        let known = launch.as_ref().and_then(|l| {
+            let eff = l.effective();
+            eff.package
+                .iter()
+                .chain(eff.extra_packages.iter())
+                .find_map(|p| catalogue().lookup(ecosystem_of(p.source), &p.name))
+        });
+        let capabilities = match known {
+            Some(k) => k.capabilities.clone(),
+            None => {
+                let eff = launch.as_ref().map(Launch::effective);
+                let package = eff
+                    .and_then(|l| l.package.as_ref())
+                    .map(|p| p.name.as_str());
+                let mut words: Vec<&str> = Vec::new();
+                if let Some(l) = eff {
+                    words.push(&l.program);
+                    words.extend(l.script.iter().map(|s| s.value.as_str()));
+                    words.extend(l.server_args.iter().map(|a| a.value.as_str()));
+                }
+                if let Some(url) = &entry.url {
+                    words.push(&url.value);
+                }
+                let mut caps = catalogue().infer_capabilities(&entry.name, package, &words);
+                if eff.is_some_and(|l| l.runner == launch::Runner::Shell && l.inner.is_none()) {
+                    caps.push(Capability::Exec);
+                }
+                caps.sort();
+                caps.dedup();
+                caps
+            }
+        };
+        let path = doc.path.display().to_string();
+        let id = match &entry.scope {
+            Some(scope) => format!("{path}#{scope}#{}", entry.name),
+            None => format!("{path}#{}", entry.name),
+        };
+        Server {
+            doc,
+            doc_index,
+            entry,
+            launch,
+            known,
+            capabilities,
+            id,
+        }
+    }
+
+    /// Whether the server has this capability.
+    pub fn can(&self, cap: Capability) -> bool {
+        self.capabilities.contains(&cap)
+    }
+
+    /// The launch that names the server (inside any shell wrapper).
+    pub fn effective_launch(&self) -> Option<&Launch> {
+        self.launch.as_ref().map(Launch::effective)
+    }
+
+    /// The report form (secrets in args and URLs redacted).
+    pub fn report(&self) -> ServerReport {
+        let eff = self.effective_launch();
+        let package = match eff {
+            Some(l) => match &l.package {
+                Some(p) => Some(PackageInfo {
+                    ecosystem: ecosystem_of(p.source),
+                    name: p.name.clone(),
+                    version: match &p.version {
+                        VersionReq::External(_) => None,
+                        v => v.text().map(str::to_string),
+                    },
+                }),
+                None if l.runner == launch::Runner::Binary => Some(PackageInfo {
+                    ecosystem: Ecosystem::Binary,
+                    name: self
+                        .entry
+                        .command
+                        .as_ref()
+                        .map(|c| c.value.clone())
+                        .unwrap_or_default(),
+                    version: None,
+                }),
+                None => l.script.as_ref().map(|s| PackageInfo {
+                    ecosystem: Ecosystem::Binary,
+                    name: s.value.clone(),
+                    version: None,
+                }),
+            },
+            None => None,
+        };
+        ServerReport {
+            id: self.id.clone(),
+            name: self.entry.name.clone(),
+            client: self.doc.client.id().to_string(),
+            path: self.doc.path.display().to_string(),
+            transport: self.entry.transport.id(),
+            command: self.entry.command.as_ref().map(|c| redact_text(&c.value)),
+            args: self
+                .entry
+                .args
+                .iter()
+                .map(|a| redact_text(&a.value))
+                .collect(),
+            url: self.entry.url.as_ref().map(|u| redact_text(&u.value)),
+            env_keys: self
+                .entry
+                .env
+                .iter()
+                .map(|(k, _)| k.value.clone())
+                .collect(),
+            package,
+            capabilities: self.capabilities.clone(),
+        }
+    }
+}
+
+/// The report ecosystem of a launch package source.
+pub fn ecosystem_of(source: PackageSource) -> Ecosystem {
+    match source {
+        PackageSource::Npm => Ecosystem::Npm,
+        PackageSource::Pypi => Ecosystem::Pypi,
+        PackageSource::Docker => Ecosystem::Docker,
+    }
+}
+
+/// `text` with every secret and URL credential replaced by a redacted preview.
+pub fn redact_text(text: &str) -> String {
+    let mut ranges: Vec<(usize, usize)> = mcpward_guard::find_secrets(text)
+        .iter()
+        .map(|m| (m.start, m.end))
+        .collect();
+    if let Some(r) = mcpward_guard::url_credentials(text) {
+        ranges.push(r);
+    }
+    if ranges.is_empty() {
+        return text.to_string();
+    }
+    ranges.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end) in ranges {
+        if start < at
+            || end > text.len()
+            || !text.is_char_boundary(start)
+            || !text.is_char_boundary(end)
+        {
+            continue;
+        }
+        out.push_str(&text[at..start]);
+        out.push_str(&mcpward_guard::redact_preview(&text[start..end]));
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}

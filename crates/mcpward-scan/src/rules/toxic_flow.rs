@@ -1,0 +1,80 @@
+use super::Context;
+use crate::inventory::Server;
+use crate::model::{Capability, Finding};
+
+rule! {
+    /// ## What it does
+    /// Looks at all the servers one client can use together (across its user and project configs)
+    /// and reports the combination of (1) a source of untrusted content (web pages, issues, mail,
+    /// chat), (2) access to private data (files, databases, credentials) and (3) an outbound
+    /// channel (fetching URLs, sending messages, running commands). One server may play several
+    /// parts.
+    ///
+    /// ## Why it matters
+    /// This is the "lethal trifecta" of prompt injection: text planted in the untrusted content
+    /// tells the model to read the private data and send it out, and each step looks like an
+    /// ordinary tool call. No single server is at fault, so per-server review misses it.
+    ///
+    /// ## Example
+    /// `fetch` (reads any web page) + `filesystem` on `~/src` (private code) + `slack` (posts
+    /// messages), all enabled in Claude Desktop.
+    ///
+    /// ## Fix
+    /// Split the servers across clients or profiles, or run them through `mcpward run` with session
+    /// taint on: once untrusted content and private data were both seen, calls to outbound tools
+    /// need approval.
+    ///
+    /// ## References
+    /// - Simon Willison, "The lethal trifecta for AI agents" (2025)
+    /// - Invariant Labs, "Toxic flow analysis" (2025)
+    RULE { id: "toxic-flow", severity: High, title: "One client combines untrusted content, private data and an outbound channel" }
+}
+
+const PRIVATE: [Capability; 3] = [Capability::FsRead, Capability::Db, Capability::Secrets];
+const OUTBOUND: [Capability; 3] = [
+    Capability::NetFetch,
+    Capability::Messaging,
+    Capability::Exec,
+];
+
+pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let mut clients: Vec<&str> = cx.servers.iter().map(|s| s.doc.client.id()).collect();
+    clients.sort_unstable();
+    clients.dedup();
+    for client in clients {
+        let servers: Vec<&Server<'_>> = cx
+            .servers
+            .iter()
+            .filter(|s| s.doc.client.id() == client && !s.entry.disabled)
+            .collect();
+        let pick = |caps: &[Capability], avoid: &[&str]| -> Option<&Server<'_>> {
+            let has = |s: &&&Server<'_>| caps.iter().any(|c| s.can(*c));
+            servers
+                .iter()
+                .filter(has)
+                .find(|s| !avoid.contains(&s.entry.name.as_str()))
+                .or_else(|| servers.iter().find(has))
+                .copied()
+        };
+        let Some(source) = pick(&[Capability::UntrustedContent], &[]) else {
+            continue;
+        };
+        let Some(private) = pick(&PRIVATE, &[&source.entry.name]) else {
+            continue;
+        };
+        let Some(sink) = pick(&OUTBOUND, &[&source.entry.name, &private.entry.name]) else {
+            continue;
+        };
+        out.push(cx.finding(
+            &RULE,
+            source.doc,
+            source.entry.name_span,
+            Some(source),
+            format!(
+                "{client}: `{}` brings untrusted content, `{}` reaches private data, and `{}` can send it out",
+                source.entry.name, private.entry.name, sink.entry.name
+            ),
+            "Separate these servers, or run them through `mcpward run` with session taint so outbound calls need approval after untrusted content and private data were seen",
+        ));
+    }
+}
