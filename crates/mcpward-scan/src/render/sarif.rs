@@ -23,7 +23,11 @@ use crate::{Finding, Report, Severity};
 /// The `$schema` of the log: the SchemaStore copy of the OASIS schema, as GitHub documents.
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// The tool's home page (the workspace's `repository`).
-const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
+/// The project's home page, from the package's `repository` field; omitted while it has none.
+const INFORMATION_URI: Option<&str> = match env!("CARGO_PKG_REPOSITORY").as_bytes() {
+    [] => None,
+    _ => Some(env!("CARGO_PKG_REPOSITORY")),
+};
 /// The `partialFingerprints` key; bump the version if the hashed fields ever change.
 const FINGERPRINT_KEY: &str = "mcpward/v1";
 
@@ -330,7 +334,8 @@ struct Tool<'a> {
 #[serde(rename_all = "camelCase")]
 struct Driver<'a> {
     name: &'static str,
-    information_uri: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_uri: Option<&'static str>,
     semantic_version: &'static str,
     rules: Vec<ReportingDescriptor<'a>>,
 }

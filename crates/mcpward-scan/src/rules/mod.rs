@@ -154,10 +154,10 @@ const RULES: &[(&RuleMeta, Check)] = &[
     (&config_parse_error::RULE, config_parse_error::check),
 ];
 
-/// Rules that read other rules' findings, run after the others.
+/// The check of a rule that reads the other rules' findings.
 type AfterCheck = fn(&Context<'_>, &[Finding], &mut Vec<Finding>);
 
-/// Rules that read other rules' findings.
+/// Rules that read the other rules' findings, run after them.
 const AFTER: &[(&RuleMeta, AfterCheck)] = &[
     (
         &config_tracked_with_secret::RULE,

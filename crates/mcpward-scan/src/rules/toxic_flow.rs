@@ -70,11 +70,37 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             source.doc,
             source.entry.name_span,
             Some(source),
-            format!(
-                "{client}: `{}` brings untrusted content, `{}` reaches private data, and `{}` can send it out",
-                source.entry.name, private.entry.name, sink.entry.name
-            ),
+            format!("{client}: {}", describe(source, private, sink)),
             "Separate these servers, or run them through `mcpward run` with session taint so outbound calls need approval after untrusted content and private data were seen",
         ));
     }
+}
+
+/// Names the parts, once per server: "`a` brings untrusted content, `b` reaches private data and
+/// can send it out".
+fn describe(source: &Server<'_>, private: &Server<'_>, sink: &Server<'_>) -> String {
+    const PARTS: [&str; 3] = [
+        "brings untrusted content",
+        "reaches private data",
+        "can send it out",
+    ];
+    let roles = [source, private, sink];
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (server, part) in roles.iter().zip(PARTS) {
+        let name = server.entry.name.as_str();
+        match groups.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, parts)) => parts.push(part),
+            None => groups.push((name, vec![part])),
+        }
+    }
+    if let [(name, _)] = groups.as_slice() {
+        return format!(
+            "`{name}` alone brings untrusted content, reaches private data and can send it out"
+        );
+    }
+    groups
+        .iter()
+        .map(|(name, parts)| format!("`{name}` {}", parts.join(" and ")))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
