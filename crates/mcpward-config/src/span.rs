@@ -70,7 +70,8 @@ impl LineIndex {
         let start = self.starts.get(line).copied().unwrap_or(0);
         let col = text
             .get(start..offset)
-            .map(|s| s.chars().count())
+            // A byte-order mark is not a column an editor shows.
+            .map(|s| s.strip_prefix('\u{feff}').unwrap_or(s).chars().count())
             .unwrap_or_else(|| offset - start);
         (
             u32::try_from(line + 1).unwrap_or(u32::MAX),
@@ -107,5 +108,12 @@ mod tests {
         assert_eq!(idx.line_col(text, 999), (3, 2));
         assert_eq!(idx.line_span(text, 2), Some(Span::new(3, 6)));
         assert_eq!(idx.line_span(text, 9), None);
+    }
+
+    #[test]
+    fn byte_order_mark_is_not_a_column() {
+        let text = "\u{feff}{\"a\": 1}";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, text.find('"').unwrap_or(0)), (1, 2));
     }
 }

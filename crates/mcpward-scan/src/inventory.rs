@@ -47,15 +47,19 @@ impl<'a> Server<'a> {
                 let package = eff
                     .and_then(|l| l.package.as_ref())
                     .map(|p| p.name.as_str());
-                let mut words: Vec<&str> = Vec::new();
+                // Only names speak for what a server does: the program when it is the server
+                // itself, its script, and the hosts of remote URLs. A runner's name (`docker`) and
+                // option values (`--transport http`) say nothing about it.
+                let mut owned: Vec<String> = Vec::new();
                 if let Some(l) = eff {
-                    words.push(&l.program);
-                    words.extend(l.script.iter().map(|s| s.value.as_str()));
-                    words.extend(l.server_args.iter().map(|a| a.value.as_str()));
+                    if l.runner == launch::Runner::Binary {
+                        owned.push(l.program.clone());
+                    }
+                    owned.extend(l.script.iter().map(|s| s.value.clone()));
+                    owned.extend(l.server_args.iter().filter_map(|a| remote_host(&a.value)));
                 }
-                if let Some(url) = &entry.url {
-                    words.push(&url.value);
-                }
+                owned.extend(entry.url.iter().filter_map(|u| remote_host(&u.value)));
+                let words: Vec<&str> = owned.iter().map(String::as_str).collect();
                 let mut caps = catalogue().infer_capabilities(&entry.name, package, &words);
                 if eff.is_some_and(|l| l.runner == launch::Runner::Shell && l.inner.is_none()) {
                     caps.push(Capability::Exec);
@@ -89,6 +93,32 @@ impl<'a> Server<'a> {
     /// The launch that names the server (inside any shell wrapper).
     pub fn effective_launch(&self) -> Option<&Launch> {
         self.launch.as_ref().map(Launch::effective)
+    }
+
+    /// The launch arguments with every credential the rules would report replaced by its preview.
+    fn redacted_args(&self) -> Vec<String> {
+        let words: Vec<&mcpward_config::Spanned<String>> = self
+            .entry
+            .command
+            .iter()
+            .chain(self.entry.args.iter())
+            .collect();
+        let hits = crate::rules::secret_in_config::word_secrets(&words);
+        let skip = usize::from(self.entry.command.is_some());
+        self.entry
+            .args
+            .iter()
+            .enumerate()
+            .map(|(i, a)| match hits.iter().find(|(w, _)| *w == i + skip) {
+                Some((_, h)) => match (a.value.get(..h.range.0), a.value.get(h.range.1..)) {
+                    (Some(before), Some(after)) => {
+                        redact_text(&format!("{before}{}{after}", h.preview))
+                    }
+                    _ => "[redacted]".to_string(),
+                },
+                None => redact_text(&a.value),
+            })
+            .collect()
     }
 
     /// The report form (secrets in args and URLs redacted).
@@ -129,12 +159,7 @@ impl<'a> Server<'a> {
             path: self.doc.path.display().to_string(),
             transport: self.entry.transport.id(),
             command: self.entry.command.as_ref().map(|c| redact_text(&c.value)),
-            args: self
-                .entry
-                .args
-                .iter()
-                .map(|a| redact_text(&a.value))
-                .collect(),
+            args: self.redacted_args(),
             url: self.entry.url.as_ref().map(|u| redact_text(&u.value)),
             env_keys: self
                 .entry
@@ -186,4 +211,11 @@ pub fn redact_text(text: &str) -> String {
     }
     out.push_str(&text[at..]);
     out
+}
+
+/// The host of an HTTP or WebSocket URL, for capability inference.
+fn remote_host(s: &str) -> Option<String> {
+    crate::rules::secret_in_config::is_web_url(s)
+        .then(|| crate::rules::insecure_transport::url_host(s))
+        .flatten()
 }

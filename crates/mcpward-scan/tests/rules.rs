@@ -1379,3 +1379,90 @@ fn server_inventory() {
         )
     );
 }
+
+fn scan_many(files: &[(&str, &str)]) -> Report {
+    let mut input = Input {
+        home: Some("/home/dev".into()),
+        ..Input::default()
+    };
+    for (path, text) in files {
+        let candidate = Candidate {
+            path: PathBuf::from(path),
+            client: Client::ClaudeCode,
+            kind: ConfigKind::McpServers,
+            format: Format::Json,
+        };
+        input
+            .docs
+            .push(load(&candidate, text.as_bytes()).expect("fixture parses"));
+    }
+    scan(&input, &NoFacts)
+}
+
+#[test]
+fn toxic_flow_only_combines_servers_that_run_together() {
+    let fetch =
+        r#"{"mcpServers": {"fetch": {"command": "uvx", "args": ["mcp-server-fetch==2025.4.7"]}}}"#;
+    let fs = r#"{"mcpServers": {"fs": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem@2025.8.21", "."]}}}"#;
+    // Two repositories, one server each: never loaded together.
+    let r = scan_many(&[("/work/a/.mcp.json", fetch), ("/work/b/.mcp.json", fs)]);
+    assert!(fired(&r, "toxic-flow").is_empty(), "{:#?}", r.findings);
+    // A user-level server joins every project.
+    let r = scan_many(&[("/home/dev/.claude.json", fetch), ("/work/b/.mcp.json", fs)]);
+    assert_eq!(fired(&r, "toxic-flow").len(), 1, "{:#?}", r.findings);
+    // The same project.
+    let r = scan_many(&[
+        ("/work/a/.mcp.json", fetch),
+        ("/work/a/.cursor/mcp.json", fs),
+    ]);
+    assert_eq!(fired(&r, "toxic-flow").len(), 1, "{:#?}", r.findings);
+}
+
+#[test]
+fn database_read_only_spellings() {
+    for (args, env) in [
+        (
+            &["postgres-mcp==0.3.0", "--access-mode", "restricted"][..],
+            None,
+        ),
+        (
+            &["postgres-mcp==0.3.0"],
+            Some((
+                "DATABASE_URI",
+                "postgresql://localhost/app?options=-c%20default_transaction_read_only%3Don&default_transaction_read_only=on",
+            )),
+        ),
+        (
+            &["acme-mongo-mcp==1.0.0"],
+            Some(("MDB_MCP_READ_ONLY", "true")),
+        ),
+    ] {
+        let mut spec = stdio("acme-db", "uvx", args);
+        if let Some((k, v)) = env {
+            spec = spec.env(k, v);
+        }
+        silent("database-write-access", &[spec]);
+    }
+    fires(
+        "database-write-access",
+        &[stdio("acme-mysql", "npx", &["-y", "acme-mysql-mcp@1.0.0"])
+            .env("ALLOW_INSERT_OPERATION", "true")
+            .env("MYSQL_READONLY", "false")],
+    );
+}
+
+#[test]
+fn defaults_of_variables_are_judged_as_literals() {
+    fires(
+        "broad-filesystem-scope",
+        &[stdio("fs", "npx", &["-y", FS, "${ROOT:-/}"])],
+    );
+    fires(
+        "insecure-transport",
+        &[remote("r", "${MCP_URL:-http://10.0.0.5/mcp}")],
+    );
+    silent(
+        "insecure-transport",
+        &[remote("r", "http://127.1:8080/mcp")],
+    );
+}

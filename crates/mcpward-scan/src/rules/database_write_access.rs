@@ -28,47 +28,79 @@ rule! {
     RULE { id: "database-write-access", severity: Medium, title: "A database server that can change data" }
 }
 
+/// Markers of read-only operation, matched in the lowercase text of the arguments, environment
+/// (`NAME=value`) and URL, with `_` and spaces read as `-`.
 const READ_ONLY: &[&str] = &[
     "--read-only",
     "--readonly",
-    "readonly",
-    "read-only",
+    "read-only=true",
+    "readonly=true",
+    "read-only=1",
     "--access-mode=restricted",
     "mode=ro",
-    "default_transaction_read_only",
-    "--ro",
+    "default-transaction-read-only",
+    "--ro ",
 ];
+/// Markers of write access, checked first.
 const WRITE: &[&str] = &[
     "--allow-write",
-    "--write",
-    "--access-mode=unrestricted",
     "--allow-writes",
+    "--write ",
     "--read-write",
     "--enable-write",
+    "--access-mode=unrestricted",
+    "read-only=false",
+    "readonly=false",
+    "allow-insert-operation=true",
+    "allow-update-operation=true",
+    "allow-delete-operation=true",
+    "allow-ddl=true",
 ];
+
+/// One lowercase text of the server's arguments, `NAME=value` environment pairs and URL, with
+/// `--flag value` joined as `--flag=value` and `_` read as `-`.
+fn settings_text(server: &crate::inventory::Server<'_>) -> String {
+    let e = &server.entry;
+    let mut words: Vec<String> = Vec::new();
+    let mut args = e
+        .args
+        .iter()
+        .map(|a| a.value.to_ascii_lowercase())
+        .peekable();
+    while let Some(a) = args.next() {
+        let joinable = a.starts_with("--") && !a.contains('=');
+        match args.peek() {
+            Some(next) if joinable && !next.starts_with('-') && a == "--access-mode" => {
+                words.push(format!("{a}={next}"));
+                args.next();
+            }
+            _ => words.push(a),
+        }
+    }
+    words.extend(
+        e.env
+            .iter()
+            .map(|(k, v)| format!("{}={}", k.value, v.value).to_ascii_lowercase()),
+    );
+    words.extend(e.url.iter().map(|u| u.value.to_ascii_lowercase()));
+    let mut text = String::from(" ");
+    for w in words {
+        text.push_str(&w.replace('_', "-"));
+        text.push(' ');
+    }
+    text
+}
 
 pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for server in cx.servers {
         if !server.can(Capability::Db) {
             continue;
         }
-        let words: Vec<String> = server
-            .entry
-            .args
-            .iter()
-            .map(|a| a.value.to_ascii_lowercase())
-            .chain(
-                server
-                    .entry
-                    .env
-                    .iter()
-                    .map(|(_, v)| v.value.to_ascii_lowercase()),
-            )
-            .collect();
+        let text = settings_text(server);
+        // Environment names carry prefixes (`MDB_MCP_READ_ONLY=true`): match suffixes too.
         let has = |set: &[&str]| {
-            words.iter().any(|w| {
-                set.iter()
-                    .any(|m| w == m || w.contains(m) && m.contains('='))
+            set.iter().any(|m| {
+                text.contains(m) || text.contains(&format!("-{}", m.trim_start_matches('-')))
             })
         };
         let writes = if has(WRITE) {

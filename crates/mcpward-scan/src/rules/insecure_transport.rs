@@ -43,16 +43,15 @@ pub(crate) fn is_loopback(host: &str) -> bool {
     host == "localhost"
         || host.ends_with(".localhost")
         || host == "::1"
-        || host
-            .parse::<std::net::Ipv4Addr>()
-            .is_ok_and(|ip| ip.is_loopback())
+        // 127.0.0.0/8 in any spelling that starts with its first octet (`127.1`, `127.0.0.1`).
+        || host.strip_prefix("127.").is_some_and(|rest| rest.split('.').all(|p| p.parse::<u8>().is_ok()))
 }
 
 pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for server in cx.servers {
         let e = &server.entry;
         for s in e.url.iter().chain(e.args.iter()) {
-            let lower = s.value.trim().to_ascii_lowercase();
+            let lower = super::with_defaults(s.value.trim()).to_ascii_lowercase();
             let scheme = if lower.starts_with("http://") {
                 "http"
             } else if lower.starts_with("ws://") {

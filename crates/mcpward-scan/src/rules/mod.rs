@@ -54,8 +54,8 @@ mod config_world_readable;
 mod database_write_access;
 mod docker_privileged;
 mod exec_capable_server;
-mod insecure_transport;
-mod secret_in_config;
+pub(crate) mod insecure_transport;
+pub(crate) mod secret_in_config;
 mod sensitive_path_exposed;
 mod shell_command_server;
 mod token_in_url;
@@ -238,10 +238,39 @@ pub(crate) fn path_values(server: &Server<'_>) -> Vec<(String, Span, &'static st
     out
 }
 
+/// `s` with each `${NAME:-default}` / `${NAME-default}` replaced by its default: the value a
+/// client uses when the variable is unset, so the rules judge it like a literal.
+pub(crate) fn with_defaults(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains("${") {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            return std::borrow::Cow::Owned(out);
+        };
+        let inner = &after[..end];
+        match inner
+            .split_once(":-")
+            .or_else(|| inner.split_once('-').filter(|(n, _)| !n.contains(':')))
+        {
+            Some((_, default)) => out.push_str(default),
+            None => out.push_str(&rest[start..start + 2 + end + 1]),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// `path` with `~`, `$HOME`, `${HOME}`, `%USERPROFILE%` and `${userHome}` spelled as `~`, separators
 /// as `/`, and no trailing separator.
 pub(crate) fn normalize_path(path: &str, home: Option<&str>) -> String {
-    let mut p = path.trim().replace('\\', "/");
+    let mut p = with_defaults(path.trim()).replace('\\', "/");
     for var in [
         "${HOME}",
         "$HOME",

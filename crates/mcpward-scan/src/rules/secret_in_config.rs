@@ -1,4 +1,4 @@
-use mcpward_config::{Span, Spanned};
+use mcpward_config::{ConfigDoc, Node, Span, Spanned, Value};
 
 use super::Context;
 use crate::inventory::Server;
@@ -36,6 +36,42 @@ rule! {
     RULE { id: "secret-in-config", severity: Critical, title: "A literal credential in a config file" }
 }
 
+/// A credential found in one string of a config.
+pub(crate) struct Hit {
+    /// The string's span in the file.
+    pub(crate) span: Span,
+    /// The credential's kind.
+    pub(crate) kind: &'static str,
+    /// Byte range of the credential inside the string's value.
+    pub(crate) range: (usize, usize),
+    /// Where it stands, in words ("`GITHUB_TOKEN`", "argument `--api-key`").
+    pub(crate) place: String,
+    /// The redacted preview of the credential.
+    pub(crate) preview: String,
+}
+
+impl Hit {
+    fn new(
+        span: Span,
+        value: &str,
+        kind: &'static str,
+        range: (usize, usize),
+        place: String,
+    ) -> Self {
+        let preview = value
+            .get(range.0..range.1)
+            .map(mcpward_guard::redact_preview)
+            .unwrap_or_default();
+        Hit {
+            span,
+            kind,
+            range,
+            place,
+            preview,
+        }
+    }
+}
+
 /// Flags that take a credential as their value.
 fn credential_flag(flag: &str) -> bool {
     let f = flag
@@ -60,128 +96,184 @@ fn credential_flag(flag: &str) -> bool {
     .any(|k| f == *k || f.ends_with(&format!("-{k}")))
 }
 
-fn is_web_url(s: &str) -> bool {
+/// Whether a string is an HTTP or WebSocket URL (credentials in those are `token-in-url`'s).
+pub(crate) fn is_web_url(s: &str) -> bool {
     let l = s.trim_start().to_ascii_lowercase();
     ["http://", "https://", "ws://", "wss://"]
         .iter()
         .any(|p| l.starts_with(p))
 }
 
-pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    for server in cx.servers {
-        let mut hits: Vec<(Span, &'static str, String, String)> = Vec::new();
-        let mut add =
-            |span: Span, kind: &'static str, value: &str, r: (usize, usize), place: String| {
-                if let Some(secret) = value.get(r.0..r.1)
-                    && !hits.iter().any(|h| h.0 == span)
-                {
-                    hits.push((span, kind, mcpward_guard::redact_preview(secret), place));
+/// Credentials in launch words (`command` then `args`): `--flag VALUE`, `--flag=VALUE`,
+/// `NAME=VALUE` (as `docker run -e` takes it), and known token formats anywhere. Returns the
+/// index of the word in `words` with each hit.
+pub(crate) fn word_secrets(words: &[&Spanned<String>]) -> Vec<(usize, Hit)> {
+    let mut out = Vec::new();
+    let mut prev: Option<&str> = None;
+    for (i, w) in words.iter().enumerate() {
+        let v = w.value.as_str();
+        let hit =
+            |kind, range: (usize, usize), place: String| Hit::new(w.span, v, kind, range, place);
+        let (flag, value) = match v.split_once('=') {
+            Some((f, val)) if f.starts_with('-') => (Some(f), val),
+            _ => (
+                prev.filter(|p| p.starts_with('-') && !v.starts_with('-')),
+                v,
+            ),
+        };
+        let offset = v.len() - value.len();
+        let found = flag
+            .filter(|f| credential_flag(f))
+            .and_then(|f| mcpward_guard::find_secret_in_assignment(f, value).map(|m| (f, m)))
+            .map(|(f, m)| {
+                hit(
+                    m.kind,
+                    (m.start + offset, m.end + offset),
+                    format!("argument `{f}`"),
+                )
+            })
+            .or_else(|| {
+                let (name, val) = v
+                    .split_once('=')
+                    .filter(|(n, _)| !n.starts_with('-') && !n.is_empty() && !n.contains(' '))?;
+                if is_web_url(v) {
+                    return None;
                 }
-            };
-        let e = &server.entry;
-        for (key, value) in e.env.iter().chain(e.headers.iter()) {
-            if let Some(m) = mcpward_guard::find_secret_in_assignment(&key.value, &value.value) {
-                add(
-                    value.span,
+                let m = mcpward_guard::find_secret_in_assignment(name, val)?;
+                let offset = name.len() + 1;
+                Some(hit(
                     m.kind,
-                    &value.value,
-                    (m.start, m.end),
-                    format!("`{}`", key.value),
-                );
-            }
+                    (m.start + offset, m.end + offset),
+                    format!("argument `{name}=…`"),
+                ))
+            })
+            .or_else(|| {
+                if is_web_url(v) {
+                    return None;
+                }
+                let m = mcpward_guard::find_secrets(v).into_iter().next()?;
+                Some(hit(m.kind, (m.start, m.end), "a launch argument".into()))
+            });
+        if let Some(h) = found {
+            out.push((i, h));
         }
-        scan_words(server, &mut add);
-        if let Some(url) = &e.url
-            && !is_web_url(&url.value)
-        {
-            for m in mcpward_guard::find_secrets(&url.value) {
-                add(
-                    url.span,
-                    m.kind,
-                    &url.value,
-                    (m.start, m.end),
-                    "the URL".into(),
-                );
-            }
+        prev = Some(v);
+    }
+    out
+}
+
+/// Every credential in one server's definition: env values, headers, launch words, a non-web URL.
+fn server_hits(server: &Server<'_>) -> Vec<Hit> {
+    let e = &server.entry;
+    let mut hits = Vec::new();
+    for (key, value) in e.env.iter().chain(e.headers.iter()) {
+        if let Some(m) = mcpward_guard::find_secret_in_assignment(&key.value, &value.value) {
+            hits.push(Hit::new(
+                value.span,
+                &value.value,
+                m.kind,
+                (m.start, m.end),
+                format!("`{}`", key.value),
+            ));
         }
-        for (span, kind, preview, place) in hits {
-            let message = format!(
-                "server `{}`: {place} holds a literal {kind} ({preview})",
-                e.name
+    }
+    let words: Vec<&Spanned<String>> = e.command.iter().chain(e.args.iter()).collect();
+    hits.extend(word_secrets(&words).into_iter().map(|(_, h)| h));
+    if let Some(url) = e.url.as_ref().filter(|u| !is_web_url(&u.value)) {
+        hits.extend(
+            mcpward_guard::find_secrets(&url.value)
+                .into_iter()
+                .map(|m| {
+                    Hit::new(
+                        url.span,
+                        &url.value,
+                        m.kind,
+                        (m.start, m.end),
+                        "the URL".into(),
+                    )
+                }),
+        );
+    }
+    hits
+}
+
+/// Credentials anywhere else in a document: fields mcpward does not model (`bearer_token`,
+/// `requestOptions.headers`, `oauth.clientSecret`, extension settings, `env` written as a list).
+fn document_hits(doc: &ConfigDoc, skip: &[Span]) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    let mut stack: Vec<(Option<&str>, &Node)> = vec![(None, &doc.root)];
+    while let Some((key, node)) = stack.pop() {
+        match &node.value {
+            Value::String(s) if !skip.contains(&node.span) => {
+                let m = match key {
+                    Some(k) if !is_web_url(s) => mcpward_guard::find_secret_in_assignment(k, s),
+                    _ => mcpward_guard::find_secrets(s).into_iter().next(),
+                };
+                if let Some(m) = m {
+                    let place = key.map_or_else(|| "a value".to_string(), |k| format!("`{k}`"));
+                    hits.push(Hit::new(node.span, s, m.kind, (m.start, m.end), place));
+                }
+            }
+            Value::Array(items) => stack.extend(items.iter().rev().map(|n| (None, n))),
+            Value::Object(entries) => stack.extend(
+                entries
+                    .iter()
+                    .rev()
+                    .map(|e| (Some(e.key.as_str()), &e.value)),
+            ),
+            _ => {}
+        }
+    }
+    hits
+}
+
+pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for (index, doc) in cx.docs.iter().enumerate() {
+        let servers: Vec<&Server<'_>> =
+            cx.servers.iter().filter(|s| s.doc_index == index).collect();
+        let mut hits: Vec<(Option<&Server<'_>>, Hit)> = Vec::new();
+        // Web URLs of servers are `token-in-url`'s; everything already seen is skipped below.
+        let mut seen: Vec<Span> = Vec::new();
+        for server in &servers {
+            let e = &server.entry;
+            seen.extend(
+                e.url
+                    .iter()
+                    .chain(e.args.iter())
+                    .filter(|s| is_web_url(&s.value))
+                    .map(|s| s.span),
             );
+            for h in server_hits(server) {
+                if !seen.contains(&h.span) {
+                    seen.push(h.span);
+                    hits.push((Some(*server), h));
+                }
+            }
+        }
+        for h in document_hits(doc, &seen) {
+            let owner = servers
+                .iter()
+                .copied()
+                .find(|s| s.entry.span.start <= h.span.start && h.span.end <= s.entry.span.end);
+            hits.push((owner, h));
+        }
+        for (server, h) in hits {
+            let preview = &h.preview;
+            let message = match server {
+                Some(s) => format!(
+                    "server `{}`: {} holds a literal {} ({preview})",
+                    s.entry.name, h.place, h.kind
+                ),
+                None => format!("{} holds a literal {} ({preview})", h.place, h.kind),
+            };
             out.push(cx.finding(
                 &RULE,
-                server.doc,
-                span,
-                Some(server),
+                doc,
+                h.span,
+                server,
                 message,
                 "Revoke this credential and reference it from the environment or a secret store instead of writing it in the config",
             ));
         }
-    }
-}
-
-type Add<'a> = dyn FnMut(Span, &'static str, &str, (usize, usize), String) + 'a;
-
-fn scan_words(server: &Server<'_>, add: &mut Add<'_>) {
-    let words: Vec<&Spanned<String>> = server
-        .entry
-        .command
-        .iter()
-        .chain(server.entry.args.iter())
-        .collect();
-    let mut prev: Option<&str> = None;
-    for w in &words {
-        let v = w.value.as_str();
-        // `--api-key=VALUE` and `--api-key VALUE`.
-        let (flag, value) = match v.split_once('=') {
-            Some((f, val)) if f.starts_with('-') => (Some(f), val),
-            _ => (prev.filter(|p| p.starts_with('-')), v),
-        };
-        let mut found = false;
-        if let Some(flag) = flag.filter(|f| credential_flag(f))
-            && let Some(m) = mcpward_guard::find_secret_in_assignment(flag, value)
-        {
-            let offset = v.len() - value.len();
-            add(
-                w.span,
-                m.kind,
-                v,
-                (m.start + offset, m.end + offset),
-                format!("argument `{flag}`"),
-            );
-            found = true;
-        }
-        if !found && !is_web_url(v) {
-            // `docker run -e NAME=VALUE`, `KEY=VALUE` arguments.
-            if let Some((name, val)) = v
-                .split_once('=')
-                .filter(|(n, _)| !n.starts_with('-') && !n.is_empty() && !n.contains(' '))
-                && let Some(m) = mcpward_guard::find_secret_in_assignment(name, val)
-            {
-                let offset = name.len() + 1;
-                add(
-                    w.span,
-                    m.kind,
-                    v,
-                    (m.start + offset, m.end + offset),
-                    format!("argument `{name}=…`"),
-                );
-                found = true;
-            }
-        }
-        if !found
-            && !is_web_url(v)
-            && let Some(m) = mcpward_guard::find_secrets(v).into_iter().next()
-        {
-            add(
-                w.span,
-                m.kind,
-                v,
-                (m.start, m.end),
-                "a launch argument".into(),
-            );
-        }
-        prev = Some(v);
     }
 }
