@@ -152,9 +152,8 @@ pub fn load(candidate: &Candidate, bytes: &[u8]) -> Result<ConfigDoc, LoadError>
             0,
             None,
             format!(
-                "file is {} bytes, over the {} byte limit for config files",
-                bytes.len(),
-                MAX_CONFIG_BYTES
+                "file is over the {} MB limit for config files",
+                MAX_CONFIG_BYTES / (1024 * 1024)
             ),
         ));
     }
@@ -344,7 +343,14 @@ fn servers_field(
     let Some(node) = parent.get(key) else { return };
     match &node.value {
         Value::Object(entries) => {
-            for entry in entries {
+            for (i, entry) in entries.iter().enumerate() {
+                if entries[i + 1..].iter().any(|later| later.key == entry.key) {
+                    out.problems.push((
+                        entry.key_span,
+                        format!("server `{}` is declared more than once: clients use the last declaration and ignore this one", entry.key),
+                    ));
+                    continue;
+                }
                 server(&entry.key, entry.key_span, &entry.value, scope, kind, out);
             }
         }
@@ -381,6 +387,58 @@ fn string_of(node: &Node) -> Option<Spanned<String>> {
     }
 }
 
+/// Fields whose type is wrong: a client would reject or misread them, and a rule reading them
+/// would see nothing. Reported rather than ignored.
+fn shape_problems(name: &str, node: &Node, out: &mut Interpreted) {
+    if let Some(args) = node.get("args") {
+        match &args.value {
+            Value::Array(items) => {
+                for item in items.iter().filter(|i| string_of(i).is_none()) {
+                    out.problems.push((
+                        item.span,
+                        format!("server `{name}`: every argument should be a string"),
+                    ));
+                }
+            }
+            _ => out.problems.push((
+                args.span,
+                format!("server `{name}`: `args` should be a list of strings"),
+            )),
+        }
+    }
+    match node.get("command").map(|c| &c.value) {
+        Some(Value::String(c)) if c.trim().is_empty() => {
+            out.problems
+                .push((node.span, format!("server `{name}`: `command` is empty")));
+        }
+        Some(Value::String(_) | Value::Object(_)) | None => {}
+        Some(_) => {
+            if let Some(c) = node.get("command") {
+                out.problems.push((
+                    c.span,
+                    format!("server `{name}`: `command` should be a string"),
+                ));
+            }
+        }
+    }
+    for key in ["url", "serverUrl", "httpUrl"] {
+        if let Some(u) = node.get(key).filter(|u| u.as_str().is_none()) {
+            out.problems.push((
+                u.span,
+                format!("server `{name}`: `{key}` should be a string"),
+            ));
+        }
+    }
+    for key in ["env", "headers"] {
+        if let Some(e) = node.get(key).filter(|e| e.as_object().is_none()) {
+            out.problems.push((
+                e.span,
+                format!("server `{name}`: `{key}` should be an object of names and values"),
+            ));
+        }
+    }
+}
+
 fn string_list(node: &Node) -> Vec<Spanned<String>> {
     node.as_array()
         .map(|items| items.iter().filter_map(string_of).collect())
@@ -410,6 +468,7 @@ fn server(
             .push((node.span, format!("server `{name}` should be an object")));
         return;
     }
+    shape_problems(name, node, out);
     // Zed's older form nests the launch under `command: {path, args, env}`.
     let (launch_node, command) = match node.get("command") {
         Some(c) if c.as_object().is_some() => (c, c.get("path").and_then(string_of)),

@@ -1256,6 +1256,13 @@ fn config_tracked_and_world_readable() {
             },
         );
         assert_eq!(fired(&r, "config-tracked-with-secret").len(), 1, "{kind:?}");
+        // Tracked wins: a checkout's 0644 is not a second finding.
+        assert!(fired(&r, "config-world-readable").is_empty(), "{kind:?}");
+        let world = Facts {
+            tracked: false,
+            mode: 0o644,
+        };
+        let r = scan_one(client, kind, format, file, &text, &world);
         assert_eq!(fired(&r, "config-world-readable").len(), 1, "{kind:?}");
         let r = scan_one(
             client,
@@ -1465,4 +1472,78 @@ fn defaults_of_variables_are_judged_as_literals() {
         "insecure-transport",
         &[remote("r", "http://127.1:8080/mcp")],
     );
+}
+
+#[test]
+fn wrong_shapes_are_parse_errors_not_silence() {
+    for text in [
+        r#"{"mcpServers": {"a": {"command": "npx", "args": "-y pkg /"}}}"#,
+        r#"{"mcpServers": {"a": {"command": ["npx", "-y", "pkg"]}}}"#,
+        r#"{"mcpServers": {"a": {"command": ""}}}"#,
+        r#"{"mcpServers": {"a": {"url": 12345}}}"#,
+        r#"{"mcpServers": {"a": {"command": "npx", "args": [{"x": 1}]}}}"#,
+        r#"{"mcpServers": {"a": {"command": "npx", "env": ["A=1"]}}}"#,
+        r#"{"mcpServers": {"a": {"command": "x"}, "a": {"command": "y"}}}"#,
+    ] {
+        let r = scan_one(
+            Client::ClaudeCode,
+            ConfigKind::McpServers,
+            Format::Json,
+            ".mcp.json",
+            text,
+            &NoFacts,
+        );
+        assert!(
+            !fired(&r, "config-parse-error").is_empty(),
+            "{text}: {:#?}",
+            r.findings
+        );
+    }
+    // The last of two declarations is the one the client runs.
+    let r = scan_one(
+        Client::ClaudeCode,
+        ConfigKind::McpServers,
+        Format::Json,
+        ".mcp.json",
+        r#"{"mcpServers": {"a": {"command": "x"}, "a": {"command": "y"}}}"#,
+        &NoFacts,
+    );
+    assert_eq!(r.servers.len(), 1);
+    assert_eq!(r.servers[0].command.as_deref(), Some("y"));
+}
+
+#[test]
+fn auto_approve_severity_follows_the_tools() {
+    let sev = |tools: &str| {
+        let text = format!(
+            r#"{{"mcpServers": {{"fs": {{"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem@2025.8.21", "/srv"], "autoApprove": {tools}}}}}}}"#
+        );
+        let r = scan_one(
+            Client::Cline,
+            ConfigKind::McpServers,
+            Format::Json,
+            "c.json",
+            &text,
+            &NoFacts,
+        );
+        fired(&r, "auto-approve")[0].severity
+    };
+    assert_eq!(sev(r#"["read_file", "list_directory"]"#), Severity::Low);
+    assert_eq!(sev(r#"["read_file", "write_file"]"#), Severity::High);
+    assert_eq!(sev(r#"["*"]"#), Severity::High);
+}
+
+#[test]
+fn known_token_in_url_is_critical() {
+    let url = "https://mcp.example.com/mcp?token=ghp_R7kX2mQ9vL4pT8wN3bZ6cY1dF5gH0jS2aE7u";
+    let text = format!(r#"{{"mcpServers": {{"r": {{"url": "{url}"}}}}}}"#);
+    let r = scan_one(
+        Client::ClaudeCode,
+        ConfigKind::McpServers,
+        Format::Json,
+        ".mcp.json",
+        &text,
+        &NoFacts,
+    );
+    assert_eq!(fired(&r, "token-in-url")[0].severity, Severity::Critical);
 }

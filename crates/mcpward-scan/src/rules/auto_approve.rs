@@ -30,6 +30,22 @@ rule! {
     RULE { id: "auto-approve", severity: High, title: "MCP servers or tools approved without asking" }
 }
 
+/// Words in a tool name that mark it as acting rather than reading.
+const ACTING: &[&str] = &[
+    "write", "edit", "create", "delete", "remove", "move", "rename", "update", "insert", "drop",
+    "exec", "execute", "run", "command", "shell", "terminal", "send", "post", "publish", "push",
+    "merge", "deploy", "kill", "install", "upload", "query", "sql", "eval", "click", "navigate",
+    "fill", "type", "transfer", "pay", "charge", "refund", "invite", "comment",
+];
+
+/// Whether a tool name says it changes something, sends something or runs something.
+fn acts(tool: &str) -> bool {
+    let lower = tool.to_ascii_lowercase();
+    lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| ACTING.contains(&w))
+}
+
 pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for (doc, settings) in cx.docs.iter().zip(cx.settings) {
         if let Some(flag) = settings
@@ -48,16 +64,21 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         }
     }
     for server in cx.servers {
-        let risky = server.can(Capability::Exec)
-            || server.can(Capability::FsWrite)
-            || server.can(Capability::Messaging);
         if let Some(list) = &server.entry.auto_approve {
             if list.value.is_empty() {
                 continue;
             }
             let all = list.value.iter().any(|t| t == "*" || t == "all");
-            let severity = if all || risky {
+            let risky_tools: Vec<&str> = list
+                .value
+                .iter()
+                .map(String::as_str)
+                .filter(|t| acts(t))
+                .collect();
+            let severity = if all || !risky_tools.is_empty() {
                 Severity::High
+            } else if server.can(Capability::Exec) {
+                Severity::Medium
             } else {
                 Severity::Low
             };

@@ -37,7 +37,11 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 doc,
                 value.span,
                 None,
-                format!("`{name} = {}` switches tool approval off", value.value),
+                if name == "sandbox_mode" {
+                    format!("`{name} = {}` turns the command sandbox off", value.value)
+                } else {
+                    format!("`{name} = {}` switches tool approval off", value.value)
+                },
                 "Remove it; keep approval on and allow read-only tools by name",
             );
             f.severity = Severity::Critical;

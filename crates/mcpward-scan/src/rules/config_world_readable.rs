@@ -25,6 +25,10 @@ rule! {
 
 pub(super) fn check(cx: &Context<'_>, findings: &[Finding], out: &mut Vec<Finding>) {
     for (path, first) in super::config_tracked_with_secret::secret_files(findings) {
+        // A tracked file's secret is `config-tracked-with-secret`'s, whatever its mode.
+        if cx.facts.tracked_by_git(Path::new(path)) == Some(true) {
+            continue;
+        }
         let Some(mode) = cx.facts.mode(Path::new(path)) else {
             continue;
         };

@@ -43,14 +43,22 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     .get(start..end)
                     .map(mcpward_guard::redact_preview)
                     .unwrap_or_default();
-                out.push(cx.finding(
+                // A known token format (not just a credential-shaped parameter) is a live key.
+                let known = mcpward_guard::find_secrets(&s.value)
+                    .iter()
+                    .any(|m| m.start < end && start < m.end && m.kind != "generic-secret");
+                let mut f = cx.finding(
                     &RULE,
                     server.doc,
                     s.span,
                     Some(server),
                     format!("server `{}`: URL carries a credential ({preview})", e.name),
                     "Revoke it and pass it in an Authorization header that references an environment variable, or use OAuth",
-                ));
+                );
+                if known {
+                    f.severity = crate::model::Severity::Critical;
+                }
+                out.push(f);
             }
         }
     }
