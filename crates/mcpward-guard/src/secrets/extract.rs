@@ -5,8 +5,8 @@ use regex::Captures;
 
 use super::encoding::base64_decode;
 use super::heuristics::{
-    KeyClass, classify_key, is_placeholder, looks_secret, password_ok, shannon_entropy,
-    strip_auth_scheme,
+    KeyClass, classify_key, is_placeholder, looks_secret, password_ok, reference_default,
+    shannon_entropy, strip_auth_scheme, strip_quotes,
 };
 use super::rules::{Rule, VENDOR_PREFIXES};
 use super::url::url_credential_spans;
@@ -179,6 +179,10 @@ pub(crate) fn generic(
     if classify_key(&text[key_start..key_end]) != KeyClass::Credential {
         return;
     }
+    if let Some(reference_end) = reference_value(text, value_pos, rule, out) {
+        *cursor = reference_end;
+        return;
+    }
     let (start, end) = match value_at(text, value_pos) {
         Ok(range) => range,
         Err(read_to) => {
@@ -198,6 +202,34 @@ pub(crate) fn generic(
         return;
     }
     out.push(Candidate::new(start, end, rule.id, 0));
+}
+
+/// A `${NAME:-default}` value (optionally quoted) at `pos`: judges the default, the literal the
+/// client falls back to, as the value of the key, and returns where the reference ends so that
+/// keywords inside it are skipped. `None` when no such reference starts at `pos`.
+fn reference_value(text: &str, pos: usize, rule: &Rule, out: &mut Vec<Candidate>) -> Option<usize> {
+    let pos = pos + usize::from(matches!(text.as_bytes().get(pos), Some(b'"' | b'\'')));
+    let (default, end) = reference_default(ahead(text, pos, MAX_SCAN))?;
+    let (mut start, mut stop) = (pos + default.start, pos + default.end);
+    // `${A:-${B:-literal}}`: the innermost default is the literal.
+    while let Some((inner, inner_end)) = reference_default(&text[start..stop]) {
+        if inner_end != stop - start {
+            break;
+        }
+        (start, stop) = (start + inner.start, start + inner.end);
+    }
+    let raw = &text[start..stop];
+    let value = strip_auth_scheme(strip_quotes(raw));
+    let value_start = start + (value.as_ptr() as usize - raw.as_ptr() as usize);
+    if !has_vendor_prefix(value) && looks_secret(value) {
+        out.push(Candidate::new(
+            value_start,
+            value_start + value.len(),
+            rule.id,
+            0,
+        ));
+    }
+    Some(pos + end)
 }
 
 /// An `Authorization` value split into byte ranges.

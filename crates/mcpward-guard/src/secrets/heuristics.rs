@@ -2,6 +2,7 @@
 //! secret itself, is it a placeholder, does a key name promise a credential, and does a value look
 //! random enough to be one.
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
@@ -132,51 +133,81 @@ fn closing(bytes: &[u8], open: usize, left: u8, right: u8) -> usize {
     bytes.len()
 }
 
-/// Removes every reference (`${..}`, `$(..)`, `{{..}}`, backticks, `$VAR`, `$1`, `%VAR%`) and
-/// returns whether any was found together with the remaining literal text.
+/// Whether the byte before a `$` or `%` separates it from literal text: punctuation or a space,
+/// not a letter, digit, `_`, another `$` or `%`, or part of a non-ASCII character.
+fn separates(before: u8) -> bool {
+    before.is_ascii() && !before.is_ascii_alphanumeric() && !matches!(before, b'_' | b'$' | b'%')
+}
+
+/// A name that reads as a variable: one case throughout (`PASSWORD`, `db_pass`) or words
+/// (`apiKey`). Random text after a `$` (`$mP2vQz7Lw`) is not one.
+fn variable_name(name: &str) -> bool {
+    let upper = name
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    let lower = name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    upper || lower || identifier_like(name)
+}
+
+/// The end of the reference that starts at `i`, if one does.
+///
+/// `${..}`, `$(..)`, `{{..}}` and a closed pair of backticks are references wherever they
+/// stand. `$NAME`, `$1` and `%NAME%` are references only at a boundary (`boundary`: the start
+/// of the value, after punctuation or right after another reference), so that a `$` or `%`
+/// inside random text (`Tr0ub4dor$Horse99x`) stays literal; away from the start of the value
+/// the name must also read as a variable name.
+fn reference_end(v: &str, i: usize, boundary: bool) -> Option<usize> {
+    let bytes = v.as_bytes();
+    let next = bytes.get(i + 1).copied();
+    match (bytes[i], next) {
+        (b'$', Some(b'{')) => Some(closing(bytes, i + 1, b'{', b'}')),
+        (b'$', Some(b'(')) => Some(closing(bytes, i + 1, b'(', b')')),
+        (b'{', Some(b'{')) => Some(v[i..].find("}}").map_or(bytes.len(), |end| i + end + 2)),
+        (b'`', _) => v[i + 1..].find('`').map(|end| i + 1 + end + 1),
+        (b'$', Some(c)) if boundary && (c.is_ascii_alphabetic() || c == b'_') => {
+            let mut j = i + 1;
+            if v[j..].to_ascii_lowercase().starts_with("env:") {
+                j += 4;
+            }
+            let name_start = j;
+            while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_') {
+                j += 1;
+            }
+            (i == 0 || variable_name(&v[name_start..j])).then_some(j)
+        }
+        (b'$', Some(c)) if boundary && c.is_ascii_digit() => Some(i + 2),
+        (b'%', Some(c)) if boundary && (c.is_ascii_alphabetic() || c == b'_') => {
+            let mut j = i + 1;
+            while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_') {
+                j += 1;
+            }
+            (bytes.get(j) == Some(&b'%')).then_some(j + 1)
+        }
+        _ => None,
+    }
+}
+
+/// Removes every reference (`${..}`, `$(..)`, `{{..}}`, backticks, `$VAR`, `$1`, `%VAR%`; see
+/// [`reference_end`]) and returns whether any was found together with the remaining literal
+/// text.
 fn remove_references(v: &str) -> (bool, String) {
     let bytes = v.as_bytes();
     let mut rest = String::new();
     let mut found = false;
+    let mut after_reference = false;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        let next = bytes.get(i + 1).copied();
-        let skip_to = match (b, next) {
-            (b'$', Some(b'{')) => Some(closing(bytes, i + 1, b'{', b'}')),
-            (b'$', Some(b'(')) => Some(closing(bytes, i + 1, b'(', b')')),
-            (b'{', Some(b'{')) => Some(v[i..].find("}}").map_or(bytes.len(), |end| i + end + 2)),
-            (b'`', _) => Some(
-                v[i + 1..]
-                    .find('`')
-                    .map_or(bytes.len(), |end| i + 1 + end + 1),
-            ),
-            (b'$', Some(c)) if c.is_ascii_alphabetic() || c == b'_' => {
-                let mut j = i + 1;
-                if v[j..].to_ascii_lowercase().starts_with("env:") {
-                    j += 4;
-                }
-                while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_') {
-                    j += 1;
-                }
-                Some(j)
-            }
-            (b'$', Some(c)) if c.is_ascii_digit() => Some(i + 2),
-            (b'%', Some(c)) if c.is_ascii_alphabetic() || c == b'_' => {
-                let mut j = i + 1;
-                while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_') {
-                    j += 1;
-                }
-                (bytes.get(j) == Some(&b'%')).then_some(j + 1)
-            }
-            _ => None,
-        };
-        match skip_to {
+        let boundary = i == 0 || after_reference || separates(bytes[i - 1]);
+        match reference_end(v, i, boundary) {
             Some(end) => {
                 found = true;
+                after_reference = true;
                 i = end.max(i + 1);
             }
             None => {
+                after_reference = false;
                 let ch = v[i..].chars().next().unwrap_or('\u{fffd}');
                 rest.push(ch);
                 i += ch.len_utf8().max(1);
@@ -190,10 +221,21 @@ fn remove_references(v: &str) -> (bool, String) {
     (found, rest)
 }
 
+/// Whether the value contains a reference somewhere (`user:$PASSWORD`, `prefix-${ID}`): its
+/// literal part is then only part of whatever secret the template resolves to.
+pub(crate) fn has_reference(v: &str) -> bool {
+    remove_references(v).0
+}
+
 /// Whether the value, or the secret part of it, is a reference to a secret kept elsewhere rather
 /// than a literal: `${VAR}`, `${VAR:-x}`, `${env:VAR}`, `${input:id}`, `${{ secrets.X }}`, `$VAR`,
 /// `$(cmd)`, `` `cmd` ``, `%VAR%`, `{{VAR}}`, `env:VAR`, `op://vault/item/field`,
-/// `@Microsoft.KeyVault(...)`, and combinations such as `Bearer ${TOKEN}` or `${USER}:${PASS}`.
+/// `@Microsoft.KeyVault(...)`, and values made only of references and separators, such as
+/// `Bearer ${TOKEN}` or `${USER}:${PASS}`.
+///
+/// Any letter or digit outside the references makes the value a literal: a `$` inside random
+/// text (`Tr0ub4dor$Horse99x`) is part of a password, not a reference. The default of
+/// `${VAR:-default}` is not looked at here: the secret finders judge it as a literal.
 ///
 /// References are never secrets.
 pub fn is_interpolation(value: &str) -> bool {
@@ -205,7 +247,109 @@ pub fn is_interpolation(value: &str) -> bool {
         return true;
     }
     let (found, rest) = remove_references(v);
-    found && rest.chars().filter(char::is_ascii_alphanumeric).count() < 4
+    found && !rest.chars().any(char::is_alphanumeric)
+}
+
+/// The longest default [`reference_default`] reads; a longer one is not a config value.
+const MAX_DEFAULT: usize = 4096;
+
+/// The length of `NAME` and of the operator in a `${NAME:-` opening at the start of `v` (also
+/// `${NAME-`, `${NAME:=` and `${NAME=`).
+fn default_opening(v: &str) -> Option<usize> {
+    let rest = v.strip_prefix("${")?;
+    let name_len = rest
+        .bytes()
+        .take_while(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        .count();
+    if name_len == 0 {
+        return None;
+    }
+    let op = [":-", ":=", "-", "="]
+        .into_iter()
+        .find(|op| rest[name_len..].starts_with(op))?;
+    Some(2 + name_len + op.len())
+}
+
+/// For a `${NAME:-default}` reference at the start of `v` (also `${NAME-default}`,
+/// `${NAME:=default}` and `${NAME=default}`): the byte range of `default`, the literal a shell
+/// or an MCP client uses when `NAME` is unset, and the index just past the closing brace.
+///
+/// `None` for any other text, for an unterminated reference, and for a default longer than
+/// [`MAX_DEFAULT`].
+pub(crate) fn reference_default(v: &str) -> Option<(Range<usize>, usize)> {
+    let start = default_opening(v)?;
+    let bytes = v.as_bytes();
+    let mut depth = 1usize;
+    let mut i = start;
+    while i < bytes.len() && i - start <= MAX_DEFAULT {
+        match bytes[i] {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some((start..i, i + 1));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The non-empty defaults of the `${NAME:-default}` references in `v` (see
+/// [`reference_default`]), outermost only, as byte ranges of `v`.
+pub(crate) fn default_literals(v: &str) -> Vec<Range<usize>> {
+    // Match every brace once, so that a value full of unterminated references stays linear.
+    let bytes = v.as_bytes();
+    let mut closes = vec![None; bytes.len()];
+    let mut open = Vec::new();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'{' => open.push(i),
+            b'}' => {
+                if let Some(o) = open.pop() {
+                    closes[o] = Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(rel) = v[i..].find("${") {
+        let at = i + rel;
+        let opening = default_opening(&v[at..]);
+        match (opening, closes[at + 1]) {
+            (Some(len), Some(close)) if at + len <= close => {
+                if at + len < close {
+                    out.push(at + len..close);
+                }
+                i = close + 1;
+            }
+            _ => i = at + 2,
+        }
+    }
+    out
+}
+
+/// Whether text ending with `before` has just opened the default of a reference (`${NAME:-`,
+/// `${NAME-`, `${NAME:=`, `${NAME=`): a token that follows starts there, whatever the operator
+/// character before it.
+pub(crate) fn opens_default(before: &str) -> bool {
+    let Some(rest) = [":-", ":=", "-", "="]
+        .into_iter()
+        .find_map(|op| before.strip_suffix(op))
+    else {
+        return false;
+    };
+    let name_len = rest
+        .bytes()
+        .rev()
+        .take(129)
+        .take_while(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        .count();
+    (1..=128).contains(&name_len) && rest[..rest.len() - name_len].ends_with("${")
 }
 
 /// Words of a key or value in lower case: split at punctuation, at lower-to-upper case changes
@@ -879,7 +1023,7 @@ pub(crate) fn looks_secret(v: &str) -> bool {
         return false;
     }
     // Partly templated (`user:$PASSWORD`, `prefix-${ID}`): the literal part is not the secret.
-    if remove_references(v).0 {
+    if has_reference(v) {
         return false;
     }
     if sequential_ratio(v) >= 0.5 {
@@ -901,7 +1045,33 @@ pub(crate) fn password_ok(pass: &str, user: Option<&str>) -> bool {
     if user.is_some_and(|u| u.eq_ignore_ascii_case(pass)) {
         return false;
     }
-    !is_placeholder(pass)
+    // A partly templated password (`pre${SUFFIX}`) is not the password itself.
+    !is_placeholder(pass) && !has_reference(pass)
+}
+
+/// `8-4-4-4-12` hexadecimal digits.
+fn is_uuid(v: &str) -> bool {
+    let groups: Vec<&str> = v.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, len)| g.len() == len && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Whether the value of a bare `key` name (`--key`, `key`), which may hold anything from a sort
+/// order to a file name, is random enough to be a credential: a UUID, or 16 characters or more
+/// mixing letters and digits with at least 3 bits of entropy per character, and secret-looking
+/// by [`looks_secret`] (so never a word, path, URL, number or placeholder).
+pub(crate) fn random_key_value(v: &str) -> bool {
+    if !looks_secret(v) {
+        return false;
+    }
+    let mixed = v.chars().count() >= 16
+        && v.bytes().any(|b| b.is_ascii_alphabetic())
+        && v.bytes().any(|b| b.is_ascii_digit())
+        && shannon_entropy(v) >= 3.0;
+    is_uuid(v) || mixed
 }
 
 /// Last words of a key that make it describe a secret rather than hold one
@@ -1165,7 +1335,7 @@ fn is_key_modifier(word: &[u8]) -> bool {
 
 /// Words that make a key public or not a credential at all (`publicToken`, `csrf-token`,
 /// `nextPageToken`).
-fn is_non_secret_word(word: &[u8]) -> bool {
+pub(crate) fn is_non_secret_word(word: &[u8]) -> bool {
     matches!(
         word,
         b"public"

@@ -153,7 +153,8 @@ fn continues_token(b: u8) -> bool {
 /// Whether `text[start..end]` stands on its own: the byte before it and the byte after it do
 /// not continue it. A `.` before a token also joins it to a preceding word (`video.ico-…`);
 /// `left_extra` lists more joining characters. After an escaped line break (`\n`) a token is
-/// free, and so it is right after `allow_after`.
+/// free, and so it is right after `allow_after` and at the start of a reference's default
+/// (`${KEY:-…}`).
 pub(crate) fn boundaries_ok(
     text: &str,
     start: usize,
@@ -169,7 +170,7 @@ pub(crate) fn boundaries_ok(
             let escaped_break =
                 start >= 2 && bytes[start - 2] == b'\\' && matches!(b, b'n' | b'r' | b't');
             let allowed = !allow_after.is_empty() && text[..start].ends_with(allow_after);
-            !joined || escaped_break || allowed
+            !joined || escaped_break || allowed || heuristics::opens_default(&text[..start])
         }
     };
     let right_ok = bytes
@@ -349,12 +350,40 @@ fn offset_in(outer: &str, inner: &str) -> usize {
 /// credential-like (`TOKEN`, `SECRET`, `PASSWORD`, `PASSWD`, `API_KEY`, `APIKEY`, `ACCESS_KEY`,
 /// `PRIVATE_KEY`, `CREDENTIAL`, `AUTH`, `X-API-Key`, ...) and the value is a literal that looks
 /// random enough: not a placeholder, not a reference such as `${VAR}`, not a boolean, short
-/// number, path, URL without credentials or word, and at least 8 characters.
+/// number, path, URL without credentials or word, and at least 8 characters. A bare `key`
+/// name (`key`, `--key`) counts only for a random value: a UUID, or 16 characters or more
+/// mixing letters and digits.
+///
+/// A reference (`${VAR}`, `$VAR`, `%VAR%`, ...) is not a secret, but the default of
+/// `${VAR:-default}` is a literal that the client uses when `VAR` is unset, so it is judged like
+/// the value itself.
 ///
 /// The range is relative to `value`.
 pub fn find_secret_in_assignment(key: &str, value: &str) -> Option<SecretMatch> {
-    if value.trim().is_empty() || is_interpolation(value) {
+    assignment(key, value, 0)
+}
+
+/// How deep [`assignment`] follows defaults nested in defaults (`${A:-${B:-…}}`).
+const MAX_DEFAULT_DEPTH: usize = 4;
+
+/// [`find_secret_in_assignment`], `depth` defaults deep.
+fn assignment(key: &str, value: &str, depth: usize) -> Option<SecretMatch> {
+    if value.trim().is_empty() {
         return None;
+    }
+    if is_interpolation(value) {
+        if depth >= MAX_DEFAULT_DEPTH {
+            return None;
+        }
+        return heuristics::default_literals(value)
+            .into_iter()
+            .find_map(|range| {
+                assignment(key, &value[range.clone()], depth + 1).map(|m| SecretMatch {
+                    kind: m.kind,
+                    start: range.start + m.start,
+                    end: range.start + m.end,
+                })
+            });
     }
     // 1. A known format anywhere in the value.
     if let Some(m) = find_secrets(value)
@@ -380,7 +409,15 @@ pub fn find_secret_in_assignment(key: &str, value: &str) -> Option<SecretMatch> 
     // 3. The value itself, judged by what the key promises.
     let literal = strip_quotes(value);
     let base = offset_in(value, literal);
-    match classify_key(key) {
+    let class = classify_key(key);
+    if class == KeyClass::Other && key.eq_ignore_ascii_case("key") {
+        return heuristics::random_key_value(literal).then(|| SecretMatch {
+            kind: "generic-secret",
+            start: base,
+            end: base + literal.len(),
+        });
+    }
+    match class {
         KeyClass::Authorization => {
             let credential = heuristics::strip_auth_scheme(literal);
             let scheme = literal[..offset_in(literal, credential)].trim();

@@ -980,9 +980,299 @@ fn pathological_inputs_stay_linear() {
         "eyJhbGciOiJIUzI1NiJ9.".repeat(2_500),
         "x:AA".repeat(12_500),
     ];
+    // Unterminated `${NAME:-` openings, whose defaults are looked into.
+    let openings = [
+        "${a-".repeat(12_500),
+        format!("API_KEY={}", "${K:-".repeat(10_000)),
+        format!("https://u:{}@h", "${P:-".repeat(8_000)),
+    ];
     for text in &inputs {
         let _ = find_secrets(text);
         let _ = redact(text);
         let _ = url_credentials(text);
     }
+    for text in &openings {
+        let _ = find_secrets(text);
+        let _ = url_credentials(text);
+        let _ = find_secret_in_assignment("API_KEY", text);
+    }
+}
+
+/// A classic GitHub token with a valid checksum, from `seed`.
+fn github_pat(seed: u64) -> String {
+    let random = b62(30, seed);
+    format!(
+        "ghp_{random}{}",
+        encoding::base62(encoding::crc32(random.as_bytes()), 6)
+    )
+}
+
+/// Asserts that `find_secret_in_assignment(key, value)` reports `secret` (a substring of
+/// `value`) with `kind`.
+#[track_caller]
+fn assigned(kind: &str, key: &str, value: &str, secret: &str) {
+    let start = value.find(secret).expect("the secret is part of the value");
+    let m = find_secret_in_assignment(key, value);
+    assert_eq!(
+        m.map(|m| (m.kind, m.start, m.end)),
+        Some((kind, start, start + secret.len())),
+        "{key}={value}"
+    );
+}
+
+/// Bug: a `$` followed by a letter anywhere in a value made it a reference, so passwords such as
+/// `Tr0ub4dor$Horse99x` were missed (and then printed verbatim by the scanner).
+#[test]
+fn dollar_inside_a_value_is_not_a_reference() {
+    assigned(
+        "generic-secret",
+        "MYSQL_PASS",
+        "Tr0ub4dor$Horse99x",
+        "Tr0ub4dor$Horse99x",
+    );
+    let url = "postgresql://app:Xk9$mP2vQz7Lw@db.example.com/app";
+    found("postgres-connection-string", url, "Xk9$mP2vQz7Lw");
+    let (s, e) = url_credentials(url).expect("the password");
+    assert_eq!(&url[s..e], "Xk9$mP2vQz7Lw");
+    assigned(
+        "postgres-connection-string",
+        "DATABASE_URL",
+        url,
+        "Xk9$mP2vQz7Lw",
+    );
+    found(
+        "basic-auth-url",
+        "https://deploy:Qm7$vLp2Xz9k@registry.example.com/v2",
+        "Qm7$vLp2Xz9k",
+    );
+    for v in [
+        "Tr0ub4dor$Horse99x",
+        "Xk9$mP2vQz7Lw",
+        "ab`cd12345",
+        "Xk9-$mP2vQz7Lw",
+    ] {
+        assert!(!is_interpolation(v), "{v:?}");
+    }
+    // Whole references, and references joined only by separators, still are.
+    for v in [
+        "$DB_PASS",
+        "$Horse99x",
+        "${DB_PASS}",
+        "${DB_PASS:-}",
+        "${env:DB_PASS}",
+        "${input:db_pass}",
+        "${{ secrets.DB_PASS }}",
+        "%DB_PASS%",
+        "{{DB_PASS}}",
+        "env:DB_PASS",
+        "$user:$pass",
+        "${USER}:${PASS}",
+        "Bearer ${TOKEN}",
+        "$1:$2",
+    ] {
+        assert!(is_interpolation(v), "{v:?}");
+    }
+    for (key, value) in [
+        ("MYSQL_PASS", "$MYSQL_PASS"),
+        ("MYSQL_PASS", "prefix-${MYSQL_PASS}"),
+        (
+            "DATABASE_URL",
+            "postgresql://app:$DB_PASS@db.example.com/app",
+        ),
+        (
+            "DATABASE_URL",
+            "postgresql://app:pre${DB_PASS}@db.example.com/app",
+        ),
+        (
+            "DATABASE_URL",
+            "postgresql://${DB_USER}:${DB_PASS}@db.example.com/app",
+        ),
+    ] {
+        assert_eq!(find_secret_in_assignment(key, value), None, "{key}={value}");
+    }
+    nothing("curl -u \"$user:$pass\" https://api.example.net");
+    nothing("https://app:$DB_PASS@db.example.com/app");
+}
+
+/// Bug: `${VAR:-default}` was skipped as a reference, although its default is a literal the
+/// client uses whenever `VAR` is unset.
+#[test]
+fn reference_default_is_a_literal() {
+    let stripe = format!("sk_live_{}", b62(34, 400));
+    let value = format!("${{STRIPE_KEY:-{stripe}}}");
+    assigned("stripe-secret-key", "STRIPE_KEY", &value, &stripe);
+    assigned(
+        "stripe-secret-key",
+        "STRIPE_KEY",
+        &format!("\"${{STRIPE_KEY:-${{LEGACY_KEY:-{stripe}}}}}\""),
+        &stripe,
+    );
+
+    let gh = github_pat(401);
+    found("github-pat", &format!("--api-key=${{K:-{gh}}}"), &gh);
+    found(
+        "github-pat",
+        &format!(r#""args": ["--api-key=${{GITHUB_TOKEN:-{gh}}}"]"#),
+        &gh,
+    );
+
+    let opaque = b62(24, 402);
+    for text in [
+        format!("--api-key=${{K:-{opaque}}}"),
+        format!("API_KEY=${{API_KEY:-{opaque}}}"),
+        format!("\"API_KEY\": \"${{API_KEY:-{opaque}}}\""),
+        format!("client_secret: ${{CLIENT_SECRET:={opaque}}}"),
+    ] {
+        found("generic-secret", &text, &opaque);
+    }
+    assigned(
+        "generic-secret",
+        "API_KEY",
+        &format!("${{API_KEY:-{opaque}}}"),
+        &opaque,
+    );
+    assigned(
+        "bearer-token",
+        "Authorization",
+        &format!("Bearer ${{TOKEN:-{opaque}}}"),
+        &opaque,
+    );
+
+    let pass = b62(14, 403);
+    let url = format!("postgres://app:${{DB_PASS:-{pass}}}@db.internal:5432/app");
+    found("postgres-connection-string", &url, &pass);
+    let (s, e) = url_credentials(&url).expect("the default password");
+    assert_eq!(&url[s..e], pass);
+    let url = format!("postgres://${{DB_USER:-app}}:${{DB_PASS:-{pass}}}@db.internal/app");
+    found("postgres-connection-string", &url, &pass);
+    assigned(
+        "postgres-connection-string",
+        "DATABASE_URL",
+        &format!("${{DATABASE_URL:-postgres://app:{pass}@db.internal/app}}"),
+        &pass,
+    );
+    let url = format!("https://api.example.com/v1?api_key=${{API_KEY:-{opaque}}}");
+    let (s, e) = url_credentials(&url).expect("the default key");
+    assert_eq!(&url[s..e], opaque);
+
+    // Defaults that are placeholders, empty or references themselves are not secrets.
+    for (key, value) in [
+        ("API_KEY", "${API_KEY:-}"),
+        ("API_KEY", "${API_KEY:-changeme}"),
+        ("API_KEY", "${API_KEY:-your-api-key-here}"),
+        ("API_KEY", "${API_KEY:-${OTHER_KEY}}"),
+        ("API_KEY", "${API_KEY:?API_KEY must be set}"),
+        ("DATABASE_URL", "postgres://app:${DB_PASS:-password}@db/app"),
+    ] {
+        assert_eq!(find_secret_in_assignment(key, value), None, "{key}={value}");
+    }
+    nothing("API_KEY=${API_KEY:-changeme}");
+    nothing("--api-key=${K:-<your key>}");
+    nothing("postgres://app:${DB_PASS:-}@db/app");
+}
+
+/// Bug: query parameters were matched by exact name, so vendor-prefixed ones such as
+/// `tavilyApiKey` and `exaApiKey` were missed.
+#[test]
+fn vendor_prefixed_url_parameters() {
+    let tavily = format!("tvly-dev-{}", "AbCdEf1234567890".repeat(2));
+    let url = format!("https://mcp.tavily.com/mcp/?tavilyApiKey={tavily}");
+    let (s, e) = url_credentials(&url).expect("the Tavily key");
+    assert_eq!(&url[s..e], tavily);
+    let url = "https://mcp.exa.ai/mcp?exaApiKey=2f6c1a9e-3b7d-4c8e-9f0a-1b2c3d4e5f60";
+    let (s, e) = url_credentials(url).expect("the Exa key");
+    assert_eq!(&url[s..e], "2f6c1a9e-3b7d-4c8e-9f0a-1b2c3d4e5f60");
+    found("exa-api-key", url, "2f6c1a9e-3b7d-4c8e-9f0a-1b2c3d4e5f60");
+
+    let value = b62(24, 410);
+    for name in [
+        "exa_api_key",
+        "EXA-API-KEY",
+        "x-api-key",
+        "githubToken",
+        "access-token",
+        "ClientSecret",
+        "mapsKey",
+        "sessionCredentials",
+        "Auth",
+    ] {
+        let url = format!("https://api.example.com/v1?q=1&{name}={value}");
+        found("url-query-secret", &url, &value);
+    }
+    let pass = "Qz8vR2kL";
+    found(
+        "url-query-secret",
+        &format!("https://h.example.com/login?dbPassword={pass}"),
+        pass,
+    );
+    found(
+        "url-query-secret",
+        &format!("https://h.example.com/f?X-Goog-Signature={}", hex(64, 411)),
+        &hex(64, 411),
+    );
+
+    for name in [
+        "pageToken",
+        "next_token",
+        "nextPageToken",
+        "continuationtoken",
+        "cursor",
+        "csrf_token",
+        "publicKey",
+        "pubkey",
+        "publishableKey",
+        "sitekey",
+        "sortKey",
+        "idempotency-key",
+        "X-Amz-Credential",
+        "monkey",
+        "tokenizer",
+    ] {
+        let url = format!("https://api.example.com/v1?{name}={value}");
+        assert_eq!(url_credentials(&url), None, "{url}");
+    }
+    for url in [
+        "https://mcp.tavily.com/mcp/?tavilyApiKey=${TAVILY_API_KEY}",
+        "https://mcp.tavily.com/mcp/?tavilyApiKey=<your-api-key>",
+        "https://mcp.tavily.com/mcp/?tavilyApiKey=tvly-YOUR_API_KEY",
+        "https://mcp.exa.ai/mcp?exaApiKey=abc123",
+        "https://mcp.exa.ai/mcp?exaApiKey=your-exa-api-key",
+    ] {
+        assert_eq!(url_credentials(url), None, "{url}");
+    }
+}
+
+/// Bug: a bare `key` (`--key`, `key`) never counted as a credential name, so
+/// `--key <uuid>` in a server's arguments was missed.
+#[test]
+fn bare_key_name_with_a_random_value() {
+    let uuid = "662b5e80-1a2b-4c3d-9e8f-0123456789ab";
+    for key in ["--key", "key", "KEY", "-key"] {
+        assigned("generic-secret", key, uuid, uuid);
+    }
+    assigned("generic-secret", "--key", &format!("\"{uuid}\""), uuid);
+    let opaque = b62(20, 420);
+    assigned("generic-secret", "key", &opaque, &opaque);
+    for value in [
+        "primary",
+        "sortOrderAscending",
+        "created_at",
+        "/etc/ssl/private/server.key",
+        "./certs/client-key.pem",
+        "https://keys.example.com/jwks.json",
+        "1234567890123456789",
+        "00000000-0000-0000-0000-000000000000",
+        "abcdefghijklmnopq",
+        "Ab3dE9",
+        "k9Lm2xQp",
+        "${KEY}",
+        "your-key-here",
+    ] {
+        for key in ["--key", "key"] {
+            assert_eq!(find_secret_in_assignment(key, value), None, "{key}={value}");
+        }
+    }
+    // Free text keeps ignoring a bare `key`.
+    nothing("The key: value pairs are sorted by key = name, then key: primary.");
+    nothing("each key: 9f0a1b2c3d4e lookup");
 }

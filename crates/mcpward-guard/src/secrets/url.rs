@@ -1,7 +1,10 @@
 //! Credentials inside URLs: a password in the user info (`scheme://user:PASS@host`), a token used
 //! as the user name (`https://ghp_…@github.com`), and credential-like query parameters.
 
-use super::heuristics::{is_placeholder, looks_secret, password_ok, shannon_entropy};
+use super::heuristics::{
+    has_reference, is_interpolation, is_non_secret_word, is_placeholder, looks_secret, password_ok,
+    reference_default, shannon_entropy, words,
+};
 
 /// A credential found in a URL, as a byte range of the URL string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,59 +31,202 @@ fn database_kind(scheme: &str) -> Option<&'static str> {
     })
 }
 
-/// Query parameters whose value is a credential.
+/// Query parameter names whose value is a credential, normalized (lower case, without `-` and
+/// `_`).
 const CREDENTIAL_PARAMS: &[&str] = &[
     "token",
-    "access_token",
     "accesstoken",
-    "id_token",
-    "refresh_token",
-    "auth_token",
+    "idtoken",
+    "refreshtoken",
     "authtoken",
-    "api_token",
     "apitoken",
-    "private_token",
     "privatetoken",
-    "session_token",
-    "x-amz-security-token",
+    "sessiontoken",
+    "xamzsecuritytoken",
     "key",
-    "api_key",
     "apikey",
-    "api-key",
     "secret",
-    "client_secret",
-    "app_secret",
+    "clientsecret",
+    "appsecret",
     "password",
     "passwd",
     "pwd",
     "pass",
     "sig",
     "signature",
-    "x-amz-signature",
-    "x-goog-signature",
+    "xamzsignature",
+    "xgoogsignature",
     "auth",
-    "access_key",
-    "secret_key",
+    "accesskey",
+    "secretkey",
 ];
 
-fn is_password_param(name: &str) -> bool {
-    matches!(name, "password" | "passwd" | "pwd" | "pass")
+/// Endings of normalized parameter names that hold a credential, whatever vendor name comes
+/// first (`tavilyApiKey`, `exa_api_key`, `githubToken`, `dbPassword`, `x-amz-signature`).
+const CREDENTIAL_ENDINGS: &[&str] = &[
+    "apikey",
+    "accesskey",
+    "secretkey",
+    "privatekey",
+    "authkey",
+    "appkey",
+    "licensekey",
+    "masterkey",
+    "signingkey",
+    "subscriptionkey",
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "auth",
+    "sig",
+    "signature",
+    "credential",
+    "credentials",
+];
+
+/// Fragments of normalized names that are not credentials even though they end like one:
+/// pagination and protocol bookkeeping (`pageToken`, `next_token`, `continuationToken`,
+/// `csrf_token`), public keys (`publicKey`, `pubkey`, `publishableKey`, reCAPTCHA's `sitekey`),
+/// and signed-URL scopes that carry a key id rather than a secret (`X-Amz-Credential`).
+const NON_CREDENTIAL_FRAGMENTS: &[&str] = &[
+    "pagetoken",
+    "nexttoken",
+    "prevtoken",
+    "continuationtoken",
+    "synctoken",
+    "resumetoken",
+    "cursor",
+    "csrf",
+    "xsrf",
+    "public",
+    "publishable",
+    "pubkey",
+    "sitekey",
+    "idempotency",
+    "xamzcredential",
+    "xgoogcredential",
+];
+
+/// Words of a parameter name (split like [`words`]) that make it a non-credential when it ends
+/// in a bare `key`: `sortKey`, `partition_key`, `cacheKey`, `idempotency-key`.
+fn non_credential_key_word(word: &str) -> bool {
+    matches!(
+        word,
+        "sort"
+            | "partition"
+            | "row"
+            | "cache"
+            | "primary"
+            | "foreign"
+            | "hot"
+            | "site"
+            | "lookup"
+            | "group"
+            | "object"
+            | "dedup"
+            | "dedupe"
+            | "map"
+            | "hash"
+    )
 }
 
-fn query_value_ok(name: &str, value: &str) -> bool {
+/// What a query parameter holds, which decides how its value is judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Param {
+    /// A password: short words are allowed.
+    Password,
+    /// A signature: long and random.
+    Signature,
+    /// Any other credential: a key or token.
+    Secret,
+}
+
+/// Classifies a query parameter name, compared without regard to case, `-` and `_`: a name in
+/// [`CREDENTIAL_PARAMS`], one ending in [`CREDENTIAL_ENDINGS`] or in a bare `key` word
+/// (`exaApiKey`, `x-api-key`, `mapsKey`), except pagination, CSRF and public-key names.
+fn classify_param(name: &str) -> Option<Param> {
+    let normalized: String = name
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_'))
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if normalized.is_empty()
+        || NON_CREDENTIAL_FRAGMENTS
+            .iter()
+            .any(|f| normalized.contains(f))
+    {
+        return None;
+    }
+    let ws = words(name);
+    if ws.iter().any(|w| is_non_secret_word(w.as_bytes())) {
+        return None;
+    }
+    let listed = CREDENTIAL_PARAMS.contains(&normalized.as_str())
+        || CREDENTIAL_ENDINGS.iter().any(|e| normalized.ends_with(e));
+    let keyed =
+        ws.last().is_some_and(|w| w == "key") && !ws.iter().any(|w| non_credential_key_word(w));
+    if !listed && !keyed {
+        return None;
+    }
+    Some(
+        if ["password", "passwd", "pwd", "pass"]
+            .iter()
+            .any(|p| normalized == *p)
+            || normalized.ends_with("password")
+            || normalized.ends_with("passwd")
+        {
+            Param::Password
+        } else if normalized.ends_with("sig") || normalized.ends_with("signature") {
+            Param::Signature
+        } else {
+            Param::Secret
+        },
+    )
+}
+
+/// Whether a query parameter's value is a credential: a known token format, or a literal that
+/// passes the check for its kind of parameter.
+fn query_value_ok(param: Param, value: &str) -> bool {
     if is_placeholder(value) {
         return false;
     }
-    if matches!(
-        name,
-        "sig" | "signature" | "x-amz-signature" | "x-goog-signature"
-    ) {
-        return value.len() >= 16 && shannon_entropy(value) >= 3.0;
+    match param {
+        Param::Signature => {
+            value.len() >= 16 && shannon_entropy(value) >= 3.0 && !has_reference(value)
+        }
+        Param::Password => password_ok(value, None),
+        Param::Secret => looks_secret(value),
     }
-    if is_password_param(name) {
-        return password_ok(value, None);
+}
+
+/// The literal part of a URL component: the component itself, or, for a whole
+/// `${NAME:-default}` reference, its default (innermost when defaults nest), which the client
+/// uses when `NAME` is unset. Returned as a byte range of `part`.
+fn literal_part(part: &str) -> (usize, usize) {
+    let (mut start, mut end) = (0, part.len());
+    while let Some((default, ref_end)) = reference_default(&part[start..end]) {
+        if ref_end != end - start {
+            break;
+        }
+        (start, end) = (start + default.start, start + default.end);
     }
-    looks_secret(value)
+    (start, end)
+}
+
+/// The first index of `c` in `s` outside `${...}` references.
+fn find_outside_references(s: &str, c: u8) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut depth = 0usize;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'{' if i > 0 && bytes[i - 1] == b'$' => depth += 1,
+            b'}' if depth > 0 => depth -= 1,
+            _ if b == c && depth == 0 => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Every credential in `url`, user info first, then query parameters in order.
@@ -116,26 +262,31 @@ pub(crate) fn url_credential_spans(url: &str) -> Vec<UrlCredential> {
             .next()
             .is_some_and(|c| c.is_ascii_alphanumeric() || c == '[');
         if host_ok && !userinfo.is_empty() {
-            let (user, pass, pass_start) = match userinfo.find(':') {
+            // Colons inside `${USER:-app}` do not separate the user from the password.
+            let (user, pass, pass_start) = match find_outside_references(userinfo, b':') {
                 Some(colon) => (&userinfo[..colon], &userinfo[colon + 1..], colon + 1),
                 None => (userinfo, "", userinfo.len()),
             };
+            let (user_start, user_end) = literal_part(user);
+            let user = &user[user_start..user_end];
             if !pass.is_empty() {
+                let (lit_start, lit_end) = literal_part(pass);
+                let literal = &pass[lit_start..lit_end];
                 // A second colon is not user:password (`cvs://:pserver:anoncvs@host`).
-                if !pass.contains(':')
-                    && password_ok(pass, Some(user))
-                    && !super::heuristics::is_interpolation(user)
+                if find_outside_references(pass, b':').is_none()
+                    && password_ok(literal, Some(user))
+                    && !is_interpolation(user)
                 {
                     found.push(UrlCredential {
-                        start: authority_start + pass_start,
-                        end: authority_start + at,
+                        start: authority_start + pass_start + lit_start,
+                        end: authority_start + pass_start + lit_end,
                         kind: db_kind.unwrap_or("basic-auth-url"),
                     });
                 }
             } else if let Some(kind) = super::known_token_kind(user) {
                 found.push(UrlCredential {
-                    start: authority_start,
-                    end: authority_start + user.len(),
+                    start: authority_start + user_start,
+                    end: authority_start + user_end,
                     kind,
                 });
             }
@@ -157,21 +308,28 @@ pub(crate) fn url_credential_spans(url: &str) -> Vec<UrlCredential> {
             continue;
         };
         let value = value.split('#').next().unwrap_or(value);
-        let name = name.to_ascii_lowercase();
-        if value.is_empty() || !CREDENTIAL_PARAMS.contains(&name.as_str()) {
+        let Some(param) = classify_param(name) else {
+            continue;
+        };
+        let (lit_start, lit_end) = literal_part(value);
+        let value = &value[lit_start..lit_end];
+        if value.is_empty() {
             continue;
         }
-        if !query_value_ok(&name, value) {
+        let known = super::known_token_kind(value);
+        if known.is_none() && !query_value_ok(param, value) {
             continue;
         }
-        let kind = if azure_sas && name == "sig" {
+        let kind = if azure_sas && name.eq_ignore_ascii_case("sig") {
             "azure-sas-token"
-        } else if let (Some(kind), true) = (db_kind, is_password_param(&name)) {
+        } else if let Some(kind) = known {
+            kind
+        } else if let (Some(kind), Param::Password) = (db_kind, param) {
             kind
         } else {
             "url-query-secret"
         };
-        let start = piece_start + name.len() + 1;
+        let start = piece_start + name.len() + 1 + lit_start;
         found.push(UrlCredential {
             start,
             end: start + value.len(),
@@ -184,7 +342,11 @@ pub(crate) fn url_credential_spans(url: &str) -> Vec<UrlCredential> {
 /// The byte range of the credential in a URL: the password in the user info
 /// (`scheme://user:PASS@host`), a known token used as the user name, or the value of a
 /// credential-like query parameter (`token=`, `key=`, `api_key=`, `access_token=`, `secret=`,
-/// `password=`, `sig=`, `apikey=`, `auth=`, ...).
+/// `password=`, `sig=`, `apikey=`, `auth=`, and vendor-prefixed names such as `tavilyApiKey=`
+/// or `exa_api_key=`; not `pageToken=`, `csrf_token=` or `publicKey=`).
+///
+/// For a password or parameter written as `${NAME:-default}`, the default is judged, and its
+/// range returned, since the client uses it when `NAME` is unset.
 ///
 /// Returns `None` when there is none, or when the value is an interpolation (`${DB_PASSWORD}`)
 /// or a placeholder (`<password>`).

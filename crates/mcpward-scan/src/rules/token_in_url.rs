@@ -26,6 +26,15 @@ rule! {
     RULE { id: "token-in-url", severity: High, title: "A credential embedded in a URL" }
 }
 
+/// Kinds that say only "a credential-shaped value stands here", not which service's token it is.
+const GENERIC_KINDS: &[&str] = &[
+    "generic-secret",
+    "url-query-secret",
+    "url-password",
+    "basic-auth",
+    "bearer-token",
+];
+
 pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for server in cx.servers {
         let e = &server.entry;
@@ -46,7 +55,7 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 // A known token format (not just a credential-shaped parameter) is a live key.
                 let known = mcpward_guard::find_secrets(&s.value)
                     .iter()
-                    .any(|m| m.start < end && start < m.end && m.kind != "generic-secret");
+                    .any(|m| m.start < end && start < m.end && !GENERIC_KINDS.contains(&m.kind));
                 let mut f = cx.finding(
                     &RULE,
                     server.doc,
