@@ -71,6 +71,27 @@ pub(crate) fn downloads_and_runs(script: &str) -> bool {
     (fetch && run) || decode
 }
 
+/// Whether a PowerShell launch passes its script base64-encoded (`-EncodedCommand`, `-enc`,
+/// `-e`, any prefix PowerShell accepts), which hides what runs from every reviewer.
+fn encoded(server: &crate::inventory::Server<'_>) -> bool {
+    let Some(launch) = &server.launch else {
+        return false;
+    };
+    (launch.program == "powershell" || launch.program == "pwsh")
+        && server.entry.args.iter().any(|a| {
+            let name = a
+                .value
+                .trim_start_matches(['-', '/'])
+                .split(':')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            name.starts_with('e')
+                && "encodedcommand".starts_with(&name)
+                && a.value.starts_with(['-', '/'])
+        })
+}
+
 pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for server in cx.servers {
         let Some(launch) = &server.launch else {
@@ -79,10 +100,7 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(script) = &launch.inline_script else {
             continue;
         };
-        let (severity, what) = if downloads_and_runs(&script.value)
-            || launch.program.starts_with("powershell")
-                && script.value.to_ascii_lowercase().contains("-enc")
-        {
+        let (severity, what) = if downloads_and_runs(&script.value) || encoded(server) {
             (
                 Severity::Critical,
                 "downloads or decodes code and runs it in a shell",

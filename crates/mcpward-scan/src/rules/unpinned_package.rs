@@ -36,6 +36,8 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         };
         for p in launch.package.iter().chain(launch.extra_packages.iter()) {
             let (severity, why) = match (&p.version, p.source) {
+                // `python -m module` runs what is installed: nothing is fetched at launch.
+                (VersionReq::Installed, _) => continue,
                 (
                     VersionReq::Exact(_) | VersionReq::Digest(_),
                     PackageSource::Npm | PackageSource::Pypi,
