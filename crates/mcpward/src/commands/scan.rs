@@ -55,7 +55,7 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         candidates,
         env.home.as_ref().map(|h| h.display().to_string()),
     );
-    let report = mcpward_scan::scan(&input, &ProcessFacts);
+    let report = mcpward_scan::scan(&input, &ProcessFacts::default());
     let text = match args.format {
         Format::Json => render::json::render(&report),
         Format::Sarif => render::sarif::render(
@@ -188,38 +188,58 @@ fn load_all(candidates: Vec<Candidate>, home: Option<String>) -> Input {
     input
 }
 
-/// File facts from the real filesystem and git.
-struct ProcessFacts;
+/// File facts from the real filesystem and git. Answers are cached: several rules ask about the
+/// same file, and each git question is a process.
+#[derive(Default)]
+struct ProcessFacts {
+    tracked: std::sync::Mutex<std::collections::HashMap<PathBuf, Option<bool>>>,
+}
 
 impl FileFacts for ProcessFacts {
     fn tracked_by_git(&self, path: &Path) -> Option<bool> {
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = path.file_name()?;
-        let status = std::process::Command::new("git")
-            .arg("-C")
-            .arg(dir)
-            .args(["ls-files", "--error-unmatch", "--"])
-            .arg(name)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status()
-            .ok()?;
-        Some(status.success())
+        let mut cache = self
+            .tracked
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *cache
+            .entry(path.to_path_buf())
+            .or_insert_with(|| git_tracks(path))
     }
 
     fn mode(&self, path: &Path) -> Option<u32> {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::metadata(path).ok().map(|m| m.permissions().mode())
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = path;
-            None
-        }
+        file_mode(path)
+    }
+}
+
+/// Whether git tracks `path` (`None`: not in a repository, or no git).
+fn git_tracks(path: &Path) -> Option<bool> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name()?;
+    let status = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["ls-files", "--error-unmatch", "--"])
+        .arg(name)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .ok()?;
+    Some(status.success())
+}
+
+/// The file's Unix permission bits.
+fn file_mode(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).ok().map(|m| m.permissions().mode())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
     }
 }
