@@ -10,26 +10,23 @@ use mcpward_config::discover::Candidate;
 use mcpward_config::{Client, ConfigKind, Format, load};
 use mcpward_scan::{Input, NoFacts, render, rules, scan};
 
-const KINDS: [(Client, ConfigKind, Format); 10] = [
-    (Client::ClaudeCode, ConfigKind::McpServers, Format::Json),
-    (Client::ClaudeCode, ConfigKind::ClaudeUserState, Format::Json),
-    (Client::ClaudeCode, ConfigKind::ClaudeSettings, Format::Json),
-    (Client::VsCode, ConfigKind::VsCodeMcp, Format::Json),
-    (Client::VsCode, ConfigKind::VsCodeSettings, Format::Json),
-    (Client::Zed, ConfigKind::ZedSettings, Format::Json),
-    (Client::Codex, ConfigKind::CodexToml, Format::Toml),
-    (Client::GeminiCli, ConfigKind::GeminiSettings, Format::Json),
-    (Client::Continue, ConfigKind::ContinueConfig, Format::Yaml),
-    (Client::Continue, ConfigKind::ContinueServerFile, Format::Yaml),
-];
+const KINDS: [(Client, ConfigKind, Format); 10] = mcpward_config::SCHEMAS;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, bytes)) = data.split_first() else {
         return;
     };
     let (client, kind, format) = KINDS[usize::from(selector) % KINDS.len()];
-    let candidate = Candidate { path: "/fuzz/config".into(), client, kind, format };
-    let mut input = Input { home: Some("/home/fuzz".into()), ..Input::default() };
+    let candidate = Candidate {
+        path: "/fuzz/config".into(),
+        client,
+        kind,
+        format,
+    };
+    let mut input = Input {
+        home: Some("/home/fuzz".into()),
+        ..Input::default()
+    };
     match load(&candidate, bytes) {
         Ok(doc) => input.docs.push(doc),
         Err(e) => input.errors.push((client, e)),

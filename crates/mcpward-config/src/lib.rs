@@ -130,3 +130,26 @@ impl ConfigKind {
         }
     }
 }
+
+/// Every schema with a client that uses it and its syntax: one entry per [`ConfigKind`], for
+/// tests, fuzzing and benchmarks that must cover them all.
+pub const SCHEMAS: [(Client, ConfigKind, Format); 10] = [
+    (Client::ClaudeCode, ConfigKind::McpServers, Format::Json),
+    (
+        Client::ClaudeCode,
+        ConfigKind::ClaudeUserState,
+        Format::Json,
+    ),
+    (Client::ClaudeCode, ConfigKind::ClaudeSettings, Format::Json),
+    (Client::VsCode, ConfigKind::VsCodeMcp, Format::Json),
+    (Client::VsCode, ConfigKind::VsCodeSettings, Format::Json),
+    (Client::Zed, ConfigKind::ZedSettings, Format::Json),
+    (Client::Codex, ConfigKind::CodexToml, Format::Toml),
+    (Client::GeminiCli, ConfigKind::GeminiSettings, Format::Json),
+    (Client::Continue, ConfigKind::ContinueConfig, Format::Yaml),
+    (
+        Client::Continue,
+        ConfigKind::ContinueServerFile,
+        Format::Yaml,
+    ),
+];

@@ -6,26 +6,7 @@ use mcpward_config::{Client, ConfigKind, Format, load};
 use mcpward_scan::{Input, NoFacts, Report, render, rules, scan};
 use proptest::prelude::*;
 
-const KINDS: [(Client, ConfigKind, Format); 10] = [
-    (Client::ClaudeCode, ConfigKind::McpServers, Format::Json),
-    (
-        Client::ClaudeCode,
-        ConfigKind::ClaudeUserState,
-        Format::Json,
-    ),
-    (Client::ClaudeCode, ConfigKind::ClaudeSettings, Format::Json),
-    (Client::VsCode, ConfigKind::VsCodeMcp, Format::Json),
-    (Client::VsCode, ConfigKind::VsCodeSettings, Format::Json),
-    (Client::Zed, ConfigKind::ZedSettings, Format::Json),
-    (Client::Codex, ConfigKind::CodexToml, Format::Toml),
-    (Client::GeminiCli, ConfigKind::GeminiSettings, Format::Json),
-    (Client::Continue, ConfigKind::ContinueConfig, Format::Yaml),
-    (
-        Client::Continue,
-        ConfigKind::ContinueServerFile,
-        Format::Yaml,
-    ),
-];
+const KINDS: [(Client, ConfigKind, Format); 10] = mcpward_config::SCHEMAS;
 
 fn run(kind: usize, bytes: &[u8]) -> Report {
     let (client, kind, format) = KINDS[kind % KINDS.len()];
