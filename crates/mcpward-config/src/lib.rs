@@ -16,6 +16,7 @@ pub mod interpret;
 pub mod launch;
 mod node;
 pub mod parse;
+pub mod rewrite;
 mod span;
 
 pub use interpret::{

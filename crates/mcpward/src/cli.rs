@@ -1,5 +1,6 @@
 //! Command-line arguments and dispatch.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -17,6 +18,26 @@ struct Cli {
 enum Command {
     /// Find MCP client configs and report misconfigurations.
     Scan(ScanArgs),
+    /// Make every local server of your client configs run through `mcpward run`.
+    Wrap(WrapArgs),
+    /// Undo `wrap`: servers run directly again.
+    Unwrap(UnwrapArgs),
+    /// Write a starter policy for the servers in your configs.
+    Init(InitArgs),
+    /// Run a stdio MCP server behind the gateway: policy, pins, approvals, audit.
+    Run(RunArgs),
+    /// Approve a call that `mcpward run` holds for approval (no ID: list them).
+    Approve(ApprovalArgs),
+    /// Deny a call that `mcpward run` holds for approval.
+    Deny(ApprovalArgs),
+    /// Pinned tool definitions: list them, approve changes.
+    #[command(subcommand)]
+    Pin(PinCommand),
+    /// Search the audit log, or verify its hash chain.
+    Log(LogArgs),
+    /// Check a policy file, or explain a decision.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
 }
 
 /// Output formats of `scan`.
@@ -56,10 +77,208 @@ pub(crate) struct ScanArgs {
     pub(crate) lock: Option<PathBuf>,
 }
 
+/// Arguments of `mcpward wrap`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct WrapArgs {
+    /// Config files, or directories holding them (walked as repositories). None: the current
+    /// user's config files of every supported client.
+    pub(crate) configs: Vec<PathBuf>,
+    /// The policy file the wrapped servers use (`mcpward run --policy FILE`). Without it, `run`
+    /// uses the default policy.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) policy: Option<PathBuf>,
+    /// Print what would change, as a diff, and write nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// The mcpward program the configs should start (default: this binary's absolute path).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) mcpward: Option<PathBuf>,
+    /// Wrap even when a backup from an earlier wrap exists (the existing backup is kept).
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+/// Arguments of `mcpward unwrap`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct UnwrapArgs {
+    /// Config files, or directories holding them. None: the current user's config files of
+    /// every supported client.
+    pub(crate) configs: Vec<PathBuf>,
+    /// Print what would change, as a diff, and write nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+}
+
+/// Arguments of `mcpward init`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct InitArgs {
+    /// Where to write the policy (default: `$MCPWARD_HOME/policy.toml`, else
+    /// `$XDG_CONFIG_HOME/mcpward/policy.toml` or `~/.config/mcpward/policy.toml`).
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// Overwrite the file if it exists.
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+/// Arguments of `mcpward run`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RunArgs {
+    /// The policy file (default: `$MCPWARD_HOME/policy.toml`, else the platform's config
+    /// directory).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) policy: Option<PathBuf>,
+    /// The server's `[servers.NAME]` section (default: the command's base name).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) server: Option<String>,
+    /// The lockfile of pinned tools (default: `mcpward.lock` beside the policy file).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) lock: Option<PathBuf>,
+    /// The largest message accepted from either side, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub(crate) max_message_bytes: usize,
+    /// The server's command and its arguments, after `--`.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub(crate) command: Vec<OsString>,
+}
+
+/// Arguments of `mcpward approve` and `mcpward deny`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ApprovalArgs {
+    /// The approval ID that `mcpward run` printed.
+    pub(crate) id: Option<String>,
+}
+
+/// `mcpward pin` subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum PinCommand {
+    /// Show the pinned tools and the changes waiting for approval.
+    List(PinListArgs),
+    /// Accept the current definitions of a server's changed, added or removed tools.
+    Approve(PinApproveArgs),
+}
+
+/// Arguments of `mcpward pin list`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct PinListArgs {
+    /// The lockfile (default: `mcpward.lock` beside the policy file).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) lock: Option<PathBuf>,
+    /// The policy file whose directory holds the lockfile.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) policy: Option<PathBuf>,
+    /// Print the lockfile as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// Arguments of `mcpward pin approve`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct PinApproveArgs {
+    /// The server (its `[servers.NAME]` name).
+    pub(crate) server: String,
+    /// Only this tool (default: every pending change of the server).
+    pub(crate) tool: Option<String>,
+    /// The lockfile (default: `mcpward.lock` beside the policy file).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) lock: Option<PathBuf>,
+    /// The policy file whose directory holds the lockfile.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) policy: Option<PathBuf>,
+}
+
+/// Arguments of `mcpward log`.
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub(crate) struct LogArgs {
+    #[command(subcommand)]
+    pub(crate) action: Option<LogAction>,
+    /// Full-text search over kind, server, tool, decision, rule and details.
+    pub(crate) query: Option<String>,
+    /// Only events since a time (`2026-01-02`, `2026-01-02T03:04:05Z`) or an age (`2h`, `7d`).
+    #[arg(long, value_name = "T")]
+    pub(crate) since: Option<String>,
+    /// Only events of this server.
+    #[arg(long, value_name = "S")]
+    pub(crate) server: Option<String>,
+    /// Only events of this tool.
+    #[arg(long, value_name = "T")]
+    pub(crate) tool: Option<String>,
+    /// Only events with this decision (`allow`, `ask`, `deny`, `approved`, …).
+    #[arg(long, value_name = "D")]
+    pub(crate) decision: Option<String>,
+    /// Only events of this kind (`request`, `result`, `pin`, `approval`, …).
+    #[arg(long, value_name = "KIND")]
+    pub(crate) kind: Option<String>,
+    /// At most this many events (the newest).
+    #[arg(long, value_name = "N")]
+    pub(crate) limit: Option<usize>,
+    /// One JSON object per event and line (verifiable with `log verify --file`).
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `mcpward log` subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum LogAction {
+    /// Check the hash chain of the audit log, or of an exported file.
+    Verify(LogVerifyArgs),
+}
+
+/// Arguments of `mcpward log verify`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct LogVerifyArgs {
+    /// A file written by `mcpward log --json` (default: the audit database).
+    #[arg(long, value_name = "F")]
+    pub(crate) file: Option<PathBuf>,
+}
+
+/// `mcpward policy` subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum PolicyCommand {
+    /// Validate a policy file: exit 0 when valid, 64 with file:line and key when not.
+    Check(PolicyCheckArgs),
+    /// Show every rule considered for a call, and the decision.
+    Explain(PolicyExplainArgs),
+}
+
+/// Arguments of `mcpward policy check`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct PolicyCheckArgs {
+    /// The policy file.
+    pub(crate) file: PathBuf,
+}
+
+/// Arguments of `mcpward policy explain`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct PolicyExplainArgs {
+    /// The server.
+    #[arg(long, value_name = "S")]
+    pub(crate) server: String,
+    /// The tool.
+    #[arg(long, value_name = "T")]
+    pub(crate) tool: String,
+    /// The call's arguments, as a JSON object.
+    #[arg(long, value_name = "JSON")]
+    pub(crate) args: Option<String>,
+    /// The policy file (default: the default policy).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) policy: Option<PathBuf>,
+}
+
 /// Parses the command line and runs the subcommand.
 pub(crate) fn run() -> anyhow::Result<ExitCode> {
-    let cli = Cli::parse();
+    let cli = Cli::try_parse().unwrap_or_else(|e| crate::commands::run::exit_on_parse_error(e));
     match cli.command {
         Command::Scan(args) => crate::commands::scan::run(&args),
+        Command::Wrap(args) => crate::commands::wrap::wrap(&args),
+        Command::Unwrap(args) => crate::commands::wrap::unwrap(&args),
+        Command::Init(args) => crate::commands::init::run(&args),
+        Command::Run(args) => crate::commands::run::run(&args),
+        Command::Approve(args) => crate::commands::approve::run(&args, true),
+        Command::Deny(args) => crate::commands::approve::run(&args, false),
+        Command::Pin(command) => crate::commands::pin::run(&command),
+        Command::Log(args) => crate::commands::log::run(&args),
+        Command::Policy(command) => crate::commands::policy::run(&command),
     }
 }

@@ -79,7 +79,8 @@ pub(crate) struct Rule {
     pub(crate) id: &'static str,
     /// Prefilter keywords (ASCII case-insensitive); empty means the rule always runs.
     pub(crate) keywords: &'static [&'static str],
-    /// The regex, compiled once (empty for [`Action::AtKeyword`] rules).
+    /// The regex, compiled the first time the rule is triggered (empty for
+    /// [`Action::AtKeyword`] rules).
     pub(crate) pattern: &'static str,
     /// What to do with a match.
     pub(crate) action: Action,

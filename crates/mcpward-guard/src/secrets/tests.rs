@@ -871,8 +871,21 @@ fn debug_does_not_print_secret_text() {
 
 #[test]
 fn every_rule_compiles_and_has_a_unique_keyword_set() {
+    // Regexes compile lazily, when a text first triggers their rule: force every one here so
+    // that a broken pattern fails this test instead of hiding until a rare input.
     let engine = &*ENGINE;
     assert_eq!(engine.regexes.len(), RULES.len());
+    for (index, rule) in RULES.iter().enumerate() {
+        if matches!(rule.action, Action::AtKeyword(_)) {
+            assert!(engine.regex(index).is_none(), "{}", rule.id);
+            continue;
+        }
+        if let Err(e) = Regex::new(rule.pattern) {
+            panic!("{}: invalid pattern: {e}", rule.id);
+        }
+        assert!(engine.regex(index).is_some(), "{}", rule.id);
+        assert!(engine.regexes[index].get().is_some(), "{}", rule.id);
+    }
     assert!(known_kinds().len() >= 80, "{}", known_kinds().len());
     for rule in RULES {
         for k in rule.keywords {
@@ -884,6 +897,24 @@ fn every_rule_compiles_and_has_a_unique_keyword_set() {
             );
         }
     }
+}
+
+#[test]
+fn lazy_regexes_are_shared_across_threads() {
+    // Many threads may trigger the same rule for the first time at once; each must see the
+    // one compiled regex and find the same matches.
+    let text = "GITHUB_TOKEN=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 \
+        DATABASE_URL=postgres://app:Qz8vR2kLm9xW@db.internal:5432/app";
+    let results: Vec<Vec<SecretMatch>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..8).map(|_| scope.spawn(|| find_secrets(text))).collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("a scan does not panic"))
+            .collect()
+    });
+    let expected = find_secrets(text);
+    assert_eq!(expected.len(), 2, "{expected:?}");
+    assert!(results.iter().all(|r| *r == expected), "{results:?}");
 }
 
 #[test]

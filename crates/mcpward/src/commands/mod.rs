@@ -1,3 +1,10 @@
 //! One module per subcommand.
 
+pub(crate) mod approve;
+pub(crate) mod init;
+pub(crate) mod log;
+pub(crate) mod pin;
+pub(crate) mod policy;
+pub(crate) mod run;
 pub(crate) mod scan;
+pub(crate) mod wrap;

@@ -1,0 +1,6 @@
+mod approvals;
+mod chain;
+mod concurrency;
+mod export;
+mod search;
+mod support;

@@ -1,0 +1,3 @@
+//! Integration tests of the audit store, one module per concern.
+
+mod suite;

@@ -1,0 +1,166 @@
+//! Audit events as the session produces them, the store they go to ([`AuditLog`]), and the
+//! redaction applied to everything that reaches them.
+
+use serde_json::{Map, Value};
+
+pub use mcpward_audit::Event;
+
+/// The event kinds the gateway writes.
+pub mod kinds {
+    /// The server was started.
+    pub const SERVER_START: &str = "server-start";
+    /// The server exited (or was stopped).
+    pub const SERVER_EXIT: &str = "server-exit";
+    /// Lines the server wrote to stderr (redacted).
+    pub const SERVER_STDERR: &str = "server-stderr";
+    /// A client request, with the decision on it for `tools/call`.
+    pub const REQUEST: &str = "request";
+    /// A request the server sent to the client, with the decision on it.
+    pub const SERVER_REQUEST: &str = "server-request";
+    /// The answer to a request: byte count, latency, whether it is an error.
+    pub const RESULT: &str = "result";
+    /// An approval was requested or resolved.
+    pub const APPROVAL: &str = "approval";
+    /// A tool was pinned, or differs from its pin.
+    pub const PIN: &str = "pin";
+    /// A message was rejected before it was understood (malformed, oversized, duplicate key).
+    pub const REJECTED: &str = "rejected";
+}
+
+/// A store that appends events and keeps approvals, reachable from several processes.
+///
+/// Called from a dedicated thread, never from the async reactor. Errors are messages: the caller
+/// only needs to know that the write did not happen (and then fails closed).
+pub trait AuditLog: Send {
+    /// Appends one event; durable when it returns. Returns its sequence number.
+    fn append(&mut self, event: &Event) -> Result<u64, String>;
+    /// Records a pending approval that `mcpward approve ID` can resolve.
+    fn request_approval(&mut self, id: &str, summary: &str) -> Result<(), String>;
+    /// `Some(true)` approved, `Some(false)` denied or expired, `None` pending or unknown.
+    fn approval_state(&mut self, id: &str) -> Result<Option<bool>, String>;
+    /// Marks a pending approval expired; `false` if an answer arrived first.
+    fn expire_approval(&mut self, id: &str) -> Result<bool, String>;
+}
+
+impl AuditLog for mcpward_audit::Store {
+    fn append(&mut self, event: &Event) -> Result<u64, String> {
+        mcpward_audit::Store::append(self, event).map_err(|e| error_chain(&e))
+    }
+
+    fn request_approval(&mut self, id: &str, summary: &str) -> Result<(), String> {
+        mcpward_audit::Store::request_approval(self, id, summary).map_err(|e| error_chain(&e))
+    }
+
+    fn approval_state(&mut self, id: &str) -> Result<Option<bool>, String> {
+        use mcpward_audit::ApprovalState;
+        Ok(
+            match mcpward_audit::Store::approval_state(self, id).map_err(|e| error_chain(&e))? {
+                Some(ApprovalState::Approved) => Some(true),
+                Some(ApprovalState::Denied | ApprovalState::Expired) => Some(false),
+                Some(ApprovalState::Pending) | None => None,
+            },
+        )
+    }
+
+    fn expire_approval(&mut self, id: &str) -> Result<bool, String> {
+        mcpward_audit::Store::expire_approval(self, id).map_err(|e| error_chain(&e))
+    }
+}
+
+/// An error with its causes, `a: b: c`.
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut out = err.to_string();
+    let mut source = err.source();
+    while let Some(e) = source {
+        out.push_str(": ");
+        out.push_str(&e.to_string());
+        source = e.source();
+    }
+    out
+}
+
+/// The longest string kept in an event detail; longer ones are cut (after redaction).
+const MAX_STRING: usize = 2048;
+/// Extra bytes redacted beyond a cut so that a secret straddling it is still recognised.
+const REDACT_MARGIN: usize = 512;
+
+/// A copy of `value` with every string redacted and cut to a bounded length, keys included.
+pub fn redact_value(value: &Value) -> Value {
+    redact_depth(value, 0)
+}
+
+fn redact_depth(value: &Value, depth: usize) -> Value {
+    if depth > 64 {
+        return Value::String("[…]".into());
+    }
+    match value {
+        Value::String(s) => Value::String(redact_text(s, MAX_STRING)),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .take(256)
+                .map(|v| redact_depth(v, depth + 1))
+                .collect(),
+        ),
+        Value::Object(map) => {
+            let mut out = Map::new();
+            for (k, v) in map.iter().take(256) {
+                out.insert(redact_text(k, 256), redact_depth(v, depth + 1));
+            }
+            Value::Object(out)
+        }
+        other => other.clone(),
+    }
+}
+
+/// `text` with its secrets redacted, at most `max` bytes long (cut on a character boundary,
+/// marked with `…`). Only a bounded prefix is examined, so this is cheap on huge outputs.
+pub fn redact_text(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return mcpward_guard::redact(text);
+    }
+    let prefix = &text[..floor_char_boundary(text, max + REDACT_MARGIN)];
+    let redacted = mcpward_guard::redact(prefix);
+    let mut out = redacted[..floor_char_boundary(&redacted, max)].to_owned();
+    out.push('…');
+    out
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "ghp_R7kX2mQ9vL4pT8wN3bZ6cY1dF5gH0jS2aE7u";
+
+    #[test]
+    fn redacts_nested_strings_and_keys() {
+        let v = serde_json::json!({"a": [format!("token {TOKEN}")], TOKEN: 1});
+        let out = redact_value(&v).to_string();
+        assert!(!out.contains(TOKEN), "{out}");
+    }
+
+    #[test]
+    fn cut_strings_do_not_leak_a_secret_straddling_the_cut() {
+        let text = format!("{} {TOKEN}", "x".repeat(MAX_STRING - 11));
+        let out = redact_text(&text, MAX_STRING);
+        assert!(!out.contains(&TOKEN[..12]), "{out}");
+        assert!(out.ends_with('…'));
+    }
+
+    #[test]
+    fn cuts_on_character_boundaries() {
+        let text = "é".repeat(MAX_STRING);
+        let out = redact_text(&text, 11);
+        assert!(out.ends_with('…'));
+    }
+}

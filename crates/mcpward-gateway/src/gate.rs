@@ -1,0 +1,112 @@
+//! What the session asks of the policy: [`Gate`].
+//!
+//! The session never reads the policy file; it asks a [`Gate`]. The binary hands it the compiled
+//! `mcpward-policy` policy; the session's tests hand it a table.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// What the policy says about one call or request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Forward it.
+    Allow,
+    /// Forward it once a person approves it.
+    Ask,
+    /// Answer it with an error; the other side never sees it.
+    Deny,
+}
+
+impl Verdict {
+    /// `allow`, `ask` or `deny`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Allow => "allow",
+            Verdict::Ask => "ask",
+            Verdict::Deny => "deny",
+        }
+    }
+}
+
+/// A verdict with the rule that produced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// What to do.
+    pub verdict: Verdict,
+    /// The rule that decided, e.g. `servers.github.deny[0]` or `defaults.decision`.
+    pub rule: String,
+    /// Why, for the audit log (never sent to the client).
+    pub reason: String,
+}
+
+/// What to do with a tool whose definition differs from its pin (`defaults.on_tool_change`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnToolChange {
+    /// Hide the tool and deny calls to it.
+    Block,
+    /// Ask for approval on every call.
+    Ask,
+    /// Let it through; the change is audited.
+    Allow,
+}
+
+impl OnToolChange {
+    /// `block`, `ask` or `allow`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OnToolChange::Block => "block",
+            OnToolChange::Ask => "ask",
+            OnToolChange::Allow => "allow",
+        }
+    }
+}
+
+/// The policy defaults the session needs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `defaults.on_tool_change`.
+    pub on_tool_change: OnToolChange,
+    /// `defaults.approval_timeout`.
+    pub approval_timeout: Duration,
+    /// Arguments may not carry properties the tool's schema does not declare.
+    pub strict_schema: bool,
+}
+
+/// The policy, as the session sees it. Implementations never panic: an evaluation error is a
+/// [`Verdict::Deny`] naming the rule that failed.
+pub trait Gate: Send + Sync {
+    /// The decision on `tools/call` of `tool` on `server`. `schema` is the tool's `inputSchema`
+    /// from the last `tools/list` (it marks path and URL arguments); `agent` is the client's
+    /// name from `initialize`, when it gave one.
+    fn decide(
+        &self,
+        server: &str,
+        tool: &str,
+        arguments: &Value,
+        schema: Option<&Value>,
+        agent: Option<&str>,
+    ) -> Decision;
+
+    /// Whether `tool` appears in `tools/list` (false when denied tools are hidden and this one is
+    /// denied outright).
+    fn tool_visible(&self, server: &str, tool: &str) -> bool;
+
+    /// The decision on a server-initiated request (`sampling/*`, `elicitation/*`, `roots/list`).
+    fn server_request(&self, server: &str, method: &str) -> Decision;
+
+    /// The defaults that shape the session.
+    fn settings(&self) -> Settings;
+
+    /// Checks `arguments` against the tool's `inputSchema`; `strict` rejects properties the
+    /// schema does not declare unless it says otherwise. Never fetches remote references.
+    /// `Err` says what does not match, in words safe to show the client.
+    fn check_arguments(
+        &self,
+        server: &str,
+        tool: &str,
+        schema: &Value,
+        arguments: &Value,
+        strict: bool,
+    ) -> Result<(), String>;
+}

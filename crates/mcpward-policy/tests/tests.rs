@@ -1,0 +1,3 @@
+//! Integration tests for mcpward-policy, one module per concern.
+
+mod it;
