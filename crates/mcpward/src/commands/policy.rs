@@ -60,7 +60,7 @@ fn explain(args: &PolicyExplainArgs) -> anyhow::Result<ExitCode> {
         agent: None,
         session: &session,
     };
-    print!("{}", policy.explain(&call));
+    println!("{}", policy.explain(&call));
     if !policy.tool_visible(&args.server, &args.tool) {
         println!("hidden from tools/list (hide_denied_tools)");
     }
