@@ -1,7 +1,8 @@
 """A real MCP client for mcpward's end-to-end tests: the official Python SDK (`mcp` on PyPI).
 
 Usage: python3 driver.py PLAN_JSON
-PLAN_JSON = {"command": "...", "args": [...], "env": {...} | null, "elicit": "accept" | "decline" | null,
+PLAN_JSON = {"command": "...", "args": [...], "env": {...} | null, "cwd": "..." | null,
+             "elicit": "accept" | "decline" | null, "timeout": seconds per request (default 30),
              "steps": [{"op": "list_tools"} | {"op": "call", "name": "...", "args": {...}}]}
 Prints one JSON array with one result object per step on stdout.
 """
@@ -19,7 +20,9 @@ def content_texts(result):
 
 
 async def run(plan):
-    params = StdioServerParameters(command=plan["command"], args=plan.get("args", []), env=plan.get("env"))
+    params = StdioServerParameters(
+        command=plan["command"], args=plan.get("args", []), env=plan.get("env"), cwd=plan.get("cwd")
+    )
     elicit = plan.get("elicit")
     asked = []
 

@@ -60,11 +60,13 @@ const EVENT_COLUMNS: &str =
 pub enum Durability {
     /// `synchronous=FULL`: the write-ahead log is fsync'd on every commit. An event that
     /// [`Store::append`] acknowledged survives the process being killed and the machine losing
-    /// power. The default, and what the gateway uses.
+    /// power. The default (`mcpward run --audit-sync full`).
     #[default]
     Full,
     /// `synchronous=NORMAL`: an acknowledged event survives the process being killed, but the
-    /// newest events may be lost on power loss or an OS crash. For tests and benchmarks.
+    /// newest events may be lost on power loss or an OS crash (the chain stays consistent; it
+    /// ends earlier). No fsync per commit, only at checkpoints. What `mcpward run` uses unless
+    /// told `--audit-sync full`.
     Normal,
 }
 

@@ -29,11 +29,24 @@ pub mod kinds {
 
 /// A store that appends events and keeps approvals, reachable from several processes.
 ///
-/// Called from a dedicated thread, never from the async reactor. Errors are messages: the caller
-/// only needs to know that the write did not happen (and then fails closed).
+/// The relay calls it in place, on its one thread: each call holds up the relay until it
+/// returns, which is what the relay wants for appends (a message waits for its events anyway).
+/// Errors are messages: the caller only needs to know that the write did not happen (and then
+/// fails closed).
 pub trait AuditLog: Send {
-    /// Appends one event; durable when it returns. Returns its sequence number.
+    /// Appends one event; committed when it returns. Returns its sequence number.
     fn append(&mut self, event: &Event) -> Result<u64, String>;
+    /// Appends `events` in order, all or none, in one transaction (one commit, so one fsync
+    /// when the store syncs every commit); committed when it returns.
+    ///
+    /// The default appends them one by one, which is not all or none: stores that have
+    /// transactions override it.
+    fn append_batch(&mut self, events: &[Event]) -> Result<(), String> {
+        for event in events {
+            self.append(event)?;
+        }
+        Ok(())
+    }
     /// Records a pending approval that `mcpward approve ID` can resolve.
     fn request_approval(&mut self, id: &str, summary: &str) -> Result<(), String>;
     /// `Some(true)` approved, `Some(false)` denied or expired, `None` pending or unknown.
@@ -45,6 +58,12 @@ pub trait AuditLog: Send {
 impl AuditLog for mcpward_audit::Store {
     fn append(&mut self, event: &Event) -> Result<u64, String> {
         mcpward_audit::Store::append(self, event).map_err(|e| error_chain(&e))
+    }
+
+    fn append_batch(&mut self, events: &[Event]) -> Result<(), String> {
+        mcpward_audit::Store::append_batch(self, events)
+            .map(drop)
+            .map_err(|e| error_chain(&e))
     }
 
     fn request_approval(&mut self, id: &str, summary: &str) -> Result<(), String> {

@@ -17,7 +17,9 @@ pub struct PolicyGate {
 }
 
 impl PolicyGate {
-    /// Wraps `policy`; `cwd` is the directory the server runs in.
+    /// Wraps `policy`. `cwd` resolves relative path arguments; pass `None` unless the server is
+    /// known to resolve them against that directory (most resolve them against their own roots,
+    /// and a wrong guess lets a relative path escape `paths.allow`).
     pub fn new(policy: Policy, cwd: Option<PathBuf>) -> Self {
         PolicyGate {
             policy,

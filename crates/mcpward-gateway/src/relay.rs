@@ -1,7 +1,7 @@
 //! The stdio relay behind `mcpward run`: the only part of the gateway that does I/O.
 //!
-//! [`run`] spawns the server with piped stdin, stdout and stderr and starts, on a single-threaded
-//! tokio runtime:
+//! [`run`] spawns the server with piped stdin, stdout and stderr and runs everything on one
+//! thread, a single-threaded tokio runtime:
 //!
 //! - two readers (the client's stdin, the server's stdout) that cut frames and send them to the
 //!   main loop, so neither direction waits for the other;
@@ -9,9 +9,27 @@
 //!   to read never blocks the loop;
 //! - a stderr reader that keeps the server's stderr in the audit log (redacted) and echoes it,
 //!   redacted, on mcpward's stderr — never on stdout;
-//! - the audit store on its own thread ([`AuditThread`]): each write is acknowledged, and the
-//!   loop waits for the acknowledgement before it forwards the message the event describes;
+//! - the audit store ([`AuditHandle`]), called in place: the loop commits a message's events
+//!   before it forwards the message, and does nothing else meanwhile;
 //! - approval pollers and timers, one per waiting call.
+//!
+//! Only when mcpward's own stdin or stdout is not a pipe or a socket (a terminal, a file) is it
+//! read or written on a thread of its own; a thread that holds a message hands it over with a
+//! wake-up, which on a small virtual machine costs more than the relaying itself.
+//!
+//! # Latency and durability
+//!
+//! Per message the relay costs the session's work (parse, policy, redaction: a few
+//! microseconds), one audit commit, and the pipe writes. The commit is the large part: with the
+//! store's `synchronous=NORMAL` (what `mcpward run` uses unless given `--audit-sync full`) it
+//! writes the event to the write-ahead log in the OS cache, so it survives mcpward being killed
+//! but not the machine losing power; with `synchronous=FULL` it also waits for an fsync. Either
+//! way a message is forwarded only after its own events are committed, and a failed commit denies
+//! it ([`Session::on_audit_failed`]).
+//!
+//! Messages that arrive together are processed together: the events of all of them are
+//! committed in one transaction (group commit), then each is forwarded in order. Each message's
+//! own events are one all-or-none batch even when it arrives alone.
 //!
 //! The main loop owns the [`Session`] and carries out its [`Action`]s in order. When the server
 //! exits, every request still waiting is answered with an error and `run` returns the server's
@@ -22,8 +40,7 @@ use std::collections::{HashSet, VecDeque};
 use std::ffi::OsString;
 use std::io::{Read as _, Write as _};
 use std::process::{ExitStatus, Stdio};
-use std::sync::Arc;
-use std::sync::mpsc as std_mpsc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use mcpward_protocol::{FrameError, Framer};
@@ -97,74 +114,58 @@ pub fn run(
         .enable_all()
         .build()
         .map_err(RunError::Runtime)?;
-    let audit = AuditThread::start(audit);
-    let result = runtime.block_on(relay(options, gate, audit));
-    // A read of our stdin may still be parked on the blocking pool: do not wait for it.
+    // Put mcpward's stdin and stdout back as they were (blocking) once the runtime is gone.
+    #[cfg(unix)]
+    let _restore = client_stdio::Restore::capture();
+    let result = runtime.block_on(relay(options, gate, AuditHandle::new(audit)));
+    // A read of our stdin may still be parked on its thread: do not wait for it.
     runtime.shutdown_background();
     result
 }
 
-/// The audit store on a dedicated thread; every call is acknowledged.
-pub struct AuditThread {
-    tx: std_mpsc::Sender<Job>,
-}
+/// The audit store as the relay uses it: called in place, on the relay's thread.
+///
+/// Every message waits for the commit of its own events before it is forwarded, and the main
+/// loop does nothing else meanwhile, so a dedicated store thread would only add two thread
+/// wake-ups per event (one there, one back) to every message's latency. A write that waits for
+/// another process's transaction (up to the store's busy timeout) holds up the relay meanwhile,
+/// as it held up the message before. The approval pollers, spawned on the same single-threaded
+/// runtime, share it: the lock is never contended.
+#[derive(Clone)]
+pub struct AuditHandle(Arc<Mutex<Box<dyn AuditLog>>>);
 
-type Job = Box<dyn FnOnce(&mut dyn AuditLog) + Send>;
-
-impl AuditThread {
-    /// Moves `log` to a new thread.
-    pub fn start(mut log: Box<dyn AuditLog>) -> Self {
-        let (tx, rx) = std_mpsc::channel::<Job>();
-        // If the thread cannot start, `rx` is dropped: every call fails and the gateway fails
-        // closed.
-        let _ = std::thread::Builder::new()
-            .name("mcpward-audit".into())
-            .spawn(move || {
-                while let Ok(job) = rx.recv() {
-                    job(log.as_mut());
-                }
-            });
-        AuditThread { tx }
+impl AuditHandle {
+    /// Wraps `log`.
+    pub fn new(log: Box<dyn AuditLog>) -> Self {
+        AuditHandle(Arc::new(Mutex::new(log)))
     }
 
-    async fn call<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut dyn AuditLog) -> Result<T, String> + Send + 'static,
-    ) -> Result<T, String> {
-        let (tx, rx) = oneshot::channel();
-        self.tx
-            .send(Box::new(move |log| {
-                let _ = tx.send(f(log));
-            }))
-            .map_err(|_| "the audit thread stopped".to_owned())?;
-        rx.await
-            .map_err(|_| "the audit thread stopped".to_owned())?
+    fn with<T>(&self, f: impl FnOnce(&mut dyn AuditLog) -> T) -> T {
+        // A panic inside the store left no transaction open (rusqlite rolls back on drop).
+        let mut log = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        f(log.as_mut())
     }
 
-    /// Appends an event and waits until it is durable.
-    pub async fn append(&self, event: Event) -> Result<u64, String> {
-        self.call(move |log| log.append(&event)).await
+    /// Appends one event; returns once it is committed.
+    pub fn append(&self, event: &Event) -> Result<u64, String> {
+        self.with(|log| log.append(event))
     }
 
-    async fn request_approval(&self, id: String, summary: String) -> Result<(), String> {
-        self.call(move |log| log.request_approval(&id, &summary))
-            .await
+    /// Appends `events`, all or none, in one transaction; returns once they are committed.
+    pub fn append_batch(&self, events: &[Event]) -> Result<(), String> {
+        self.with(|log| log.append_batch(events))
     }
 
-    async fn approval_state(&self, id: String) -> Result<Option<bool>, String> {
-        self.call(move |log| log.approval_state(&id)).await
+    fn request_approval(&self, id: &str, summary: &str) -> Result<(), String> {
+        self.with(|log| log.request_approval(id, summary))
     }
 
-    async fn expire_approval(&self, id: String) -> Result<bool, String> {
-        self.call(move |log| log.expire_approval(&id)).await
+    fn approval_state(&self, id: &str) -> Result<Option<bool>, String> {
+        self.with(|log| log.approval_state(id))
     }
-}
 
-impl Clone for AuditThread {
-    fn clone(&self) -> Self {
-        AuditThread {
-            tx: self.tx.clone(),
-        }
+    fn expire_approval(&self, id: &str) -> Result<bool, String> {
+        self.with(|log| log.expire_approval(id))
     }
 }
 
@@ -190,7 +191,7 @@ enum Phase {
 async fn relay(
     options: RunOptions,
     gate: Arc<dyn Gate>,
-    audit: AuditThread,
+    audit: AuditHandle,
 ) -> Result<Ending, RunError> {
     let session_id = random_hex(8);
     let mut session = Session::new(
@@ -219,6 +220,8 @@ async fn relay(
             source: std::io::Error::other("the server's pipes were not created"),
         });
     };
+    #[cfg(target_os = "linux")]
+    widen_pipe(&child_out);
     let mut argv = vec![options.program.to_string_lossy().into_owned()];
     argv.extend(
         options
@@ -228,21 +231,23 @@ async fn relay(
     );
     for action in session.on_server_started(&argv, child.id()) {
         if let Action::Audit { event, .. } = action {
-            audit.append(event).await.map_err(RunError::Audit)?;
+            audit.append(&event).map_err(RunError::Audit)?;
         }
     }
 
     let (input_tx, mut inputs) = mpsc::channel::<Input>(256);
     let diag_tx = spawn_diagnostics();
     let (client_tx, client_rx) = mpsc::unbounded_channel::<Vec<u8>>();
-    let client_writer = spawn_client_writer(client_rx, input_tx.clone());
+    let client_writer = start_client_writer(client_rx, input_tx.clone());
     let (server_tx, server_rx) = mpsc::unbounded_channel::<Vec<u8>>();
     tokio::spawn(write_frames(child_in, server_rx));
-    spawn_client_reader(options.max_message, input_tx.clone());
-    tokio::spawn(read_server_frames(
+    start_client_reader(options.max_message, input_tx.clone());
+    tokio::spawn(read_frames(
         child_out,
         options.max_message,
         input_tx.clone(),
+        Input::Server,
+        Input::ServerEof,
     ));
     tokio::spawn(read_stderr(child_err, input_tx.clone(), diag_tx.clone()));
 
@@ -263,6 +268,8 @@ async fn relay(
     let mut client_closed = false;
     let mut stop_signals = StopSignals::new();
     let mut stderr = StderrBatch::default();
+    // An input taken from the queue while gathering a group, handled next.
+    let mut stashed: Option<Input> = None;
 
     loop {
         if let Some(status) = exit
@@ -276,7 +283,7 @@ async fn relay(
             let actions = session.on_server_exit(code, signal);
             io.execute(&mut session, actions).await;
             io.client = None; // closes the client's stdout once the queue is written
-            io.expire_abandoned_approvals().await;
+            io.expire_abandoned_approvals();
             let _ = tokio::time::timeout(Duration::from_secs(5), client_writer).await;
             return Ok(if client_closed {
                 Ending::ClientClosed
@@ -292,30 +299,87 @@ async fn relay(
             .into_iter()
             .flatten()
             .min();
-        tokio::select! {
-            input = inputs.recv() => {
-                let Some(input) = input else { continue };
-                let actions = match input {
-                    Input::Client(Ok(frame)) => session.on_client_frame(frame),
-                    Input::Client(Err(e)) => session.on_client_frame_error(&e),
-                    Input::Server(Ok(frame)) => session.on_server_frame(frame),
-                    Input::Server(Err(e)) => session.on_server_frame_error(&e),
-                    Input::ServerEof => {
-                        server_eof = true;
-                        Vec::new()
-                    }
-                    Input::Stderr(text) => match stderr.add(&text) {
-                        Some(batch) => session.on_server_stderr(&batch),
-                        None => Vec::new(),
-                    },
-                    Input::Approval(id, outcome) => {
-                        io.store_approvals.remove(&id);
-                        session.on_approval(&id, outcome)
-                    }
-                    Input::ClientEof | Input::ClientGone => {
-                        if client_closed {
-                            continue;
+        let first = match stashed.take() {
+            Some(input) => input,
+            None => tokio::select! {
+                input = inputs.recv() => match input {
+                    Some(input) => input,
+                    None => continue,
+                },
+                status = child.wait(), if exit.is_none() => {
+                    match status {
+                        Ok(status) => exit = Some(status),
+                        Err(e) => {
+                            let _ = io.diag.send(format!("mcpward: lost track of the server: {e}"));
+                            exit = Some(ExitStatus::default());
                         }
+                    }
+                    // Let what the server wrote before it exited reach the client.
+                    drain_deadline = Some(Instant::now() + Duration::from_millis(500));
+                    continue;
+                }
+                () = sleep_or_forever(deadline) => {
+                    if stderr.flush_at.is_some_and(|at| Instant::now() >= at)
+                        && let Some(text) = stderr.take()
+                    {
+                        let actions = session.on_server_stderr(&text);
+                        io.execute(&mut session, actions).await;
+                    }
+                    if let Phase::Stopping { deadline, signalled } = &mut phase
+                        && Instant::now() >= *deadline
+                    {
+                        *signalled += 1;
+                        *deadline = Instant::now() + options.stop_grace;
+                        match *signalled {
+                            1 => terminate(&mut child),
+                            _ => {
+                                let _ = child.start_kill();
+                            }
+                        }
+                    }
+                    continue;
+                }
+                () = stop_signals.recv(), if !client_closed => {
+                    client_closed = true;
+                    phase = Phase::Stopping {
+                        deadline: Instant::now() + options.stop_grace,
+                        signalled: 0,
+                    };
+                    let actions = session.on_client_eof();
+                    io.server = None;
+                    io.execute(&mut session, actions).await;
+                    continue;
+                }
+            },
+        };
+        // Frames already waiting join this one: their events are committed together (one
+        // transaction) before any of them is forwarded. Only plain frames are gathered, and only
+        // while every action is one the group can carry; anything else waits for the group.
+        let mut group: Vec<Vec<Action>> = Vec::new();
+        let mut next = Some(first);
+        while let Some(input) = next.take() {
+            let is_frame = matches!(input, Input::Client(Ok(_)) | Input::Server(Ok(_)));
+            let actions = match input {
+                Input::Client(Ok(frame)) => session.on_client_frame(frame),
+                Input::Client(Err(e)) => session.on_client_frame_error(&e),
+                Input::Server(Ok(frame)) => session.on_server_frame(frame),
+                Input::Server(Err(e)) => session.on_server_frame_error(&e),
+                Input::ServerEof => {
+                    server_eof = true;
+                    Vec::new()
+                }
+                Input::Stderr(text) => match stderr.add(&text) {
+                    Some(batch) => session.on_server_stderr(&batch),
+                    None => Vec::new(),
+                },
+                Input::Approval(id, outcome) => {
+                    io.store_approvals.remove(&id);
+                    session.on_approval(&id, outcome)
+                }
+                Input::ClientEof | Input::ClientGone => {
+                    if client_closed {
+                        Vec::new()
+                    } else {
                         client_closed = true;
                         phase = Phase::Stopping {
                             deadline: Instant::now() + options.stop_grace,
@@ -325,57 +389,70 @@ async fn relay(
                         io.server = None; // the writer closes the server's stdin when drained
                         actions
                     }
-                };
-                io.execute(&mut session, actions).await;
-            }
-            status = child.wait(), if exit.is_none() => {
-                match status {
-                    Ok(status) => exit = Some(status),
-                    Err(e) => {
-                        let _ = io.diag.send(format!("mcpward: lost track of the server: {e}"));
-                        exit = Some(ExitStatus::default());
-                    }
                 }
-                // Let what the server wrote before it exited reach the client.
-                drain_deadline = Some(Instant::now() + Duration::from_millis(500));
-            }
-            () = sleep_or_forever(deadline) => {
-                if stderr.flush_at.is_some_and(|at| Instant::now() >= at)
-                    && let Some(text) = stderr.take()
-                {
-                    let actions = session.on_server_stderr(&text);
-                    io.execute(&mut session, actions).await;
+            };
+            let can_grow = is_frame && actions.iter().all(groupable);
+            group.push(actions);
+            if can_grow
+                && group.len() < MAX_GROUP
+                && let Ok(more) = inputs.try_recv()
+            {
+                if matches!(more, Input::Client(Ok(_)) | Input::Server(Ok(_))) {
+                    next = Some(more);
+                } else {
+                    stashed = Some(more);
                 }
-                if let Phase::Stopping { deadline, signalled } = &mut phase
-                    && Instant::now() >= *deadline
-                {
-                    *signalled += 1;
-                    *deadline = Instant::now() + options.stop_grace;
-                    match *signalled {
-                        1 => terminate(&mut child),
-                        _ => {
-                            let _ = child.start_kill();
-                        }
-                    }
-                }
-            }
-            () = stop_signals.recv(), if !client_closed => {
-                client_closed = true;
-                phase = Phase::Stopping {
-                    deadline: Instant::now() + options.stop_grace,
-                    signalled: 0,
-                };
-                let actions = session.on_client_eof();
-                io.server = None;
-                io.execute(&mut session, actions).await;
             }
         }
+        io.execute_group(&mut session, group).await;
     }
+}
+
+/// At most this many messages share one commit, so that one commit stays short.
+const MAX_GROUP: usize = 64;
+
+/// Whether an action can be part of a group: it needs nothing from the session once the
+/// group's events are committed.
+fn groupable(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::ToServer(_) | Action::ToClient(_) | Action::Audit { .. } | Action::Notice(_)
+    )
+}
+
+/// Events taken from the front of a message's actions, with what to do if they could not be
+/// written.
+#[derive(Default)]
+struct AuditRun {
+    events: Vec<Event>,
+    fallbacks: Vec<crate::session::Fallback>,
+    /// Notices that came between the events: shown once the events are settled.
+    notices: Vec<String>,
+}
+
+/// Takes the events at the front of `queue`, with the notices between them: the events of one
+/// message, written in one transaction. `None` when `queue` does not start with an event.
+fn take_events(queue: &mut VecDeque<Action>) -> Option<AuditRun> {
+    if !matches!(queue.front(), Some(Action::Audit { .. })) {
+        return None;
+    }
+    let mut run = AuditRun::default();
+    while let Some(Action::Audit { .. } | Action::Notice(_)) = queue.front() {
+        match queue.pop_front() {
+            Some(Action::Audit { event, fallback }) => {
+                run.events.push(event);
+                run.fallbacks.push(fallback);
+            }
+            Some(Action::Notice(text)) => run.notices.push(text),
+            _ => {}
+        }
+    }
+    Some(run)
 }
 
 /// The relay's outputs, as the main loop uses them.
 struct Io {
-    audit: AuditThread,
+    audit: AuditHandle,
     client: Option<mpsc::UnboundedSender<Vec<u8>>>,
     server: Option<mpsc::UnboundedSender<Vec<u8>>>,
     diag: mpsc::UnboundedSender<String>,
@@ -387,8 +464,49 @@ struct Io {
 }
 
 impl Io {
+    /// Carries out the actions of several messages, each list in order. The events each list
+    /// starts with are committed first, all in one transaction (group commit: one commit for
+    /// messages that arrived together); then each list goes on, or, if the commit failed, each
+    /// gets its fallback.
+    async fn execute_group(&mut self, session: &mut Session, group: Vec<Vec<Action>>) {
+        if group.len() == 1 {
+            for actions in group {
+                self.execute(session, actions).await;
+            }
+            return;
+        }
+        let mut staged: Vec<(VecDeque<Action>, Option<AuditRun>)> = group
+            .into_iter()
+            .map(|actions| {
+                let mut queue = VecDeque::from(actions);
+                let run = take_events(&mut queue);
+                (queue, run)
+            })
+            .collect();
+        let all: Vec<Event> = staged
+            .iter_mut()
+            .filter_map(|(_, run)| run.as_mut())
+            .flat_map(|run| std::mem::take(&mut run.events))
+            .collect();
+        let result = if all.is_empty() {
+            Ok(())
+        } else {
+            self.audit.append_batch(&all)
+        };
+        drop(all);
+        for (mut queue, run) in staged {
+            if let Some(run) = run {
+                self.settle(session, run, result.clone(), &mut queue);
+            }
+            self.run_queue(session, queue).await;
+        }
+    }
+
     async fn execute(&mut self, session: &mut Session, actions: Vec<Action>) {
-        let mut queue: VecDeque<Action> = actions.into();
+        self.run_queue(session, actions.into()).await;
+    }
+
+    async fn run_queue(&mut self, session: &mut Session, mut queue: VecDeque<Action>) {
         while let Some(action) = queue.pop_front() {
             match action {
                 Action::ToServer(bytes) => {
@@ -401,16 +519,11 @@ impl Io {
                         let _ = tx.send(bytes);
                     }
                 }
-                Action::Audit { event, fallback } => {
-                    if let Err(e) = self.audit.append(event).await {
-                        let _ = self.diag.send(format!("mcpward: audit write failed: {e}"));
-                        let replacement = session.on_audit_failed(&fallback);
-                        if fallback != crate::session::Fallback::Continue {
-                            queue.clear();
-                        }
-                        for a in replacement.into_iter().rev() {
-                            queue.push_front(a);
-                        }
+                audit @ Action::Audit { .. } => {
+                    queue.push_front(audit);
+                    if let Some(run) = take_events(&mut queue) {
+                        let result = self.audit.append_batch(&run.events);
+                        self.settle(session, run, result, &mut queue);
                     }
                 }
                 Action::ObservePins { token, observation } => {
@@ -434,11 +547,41 @@ impl Io {
         }
     }
 
+    /// Shows a run's notices once its events are settled; if they could not be written,
+    /// replaces the rest of `queue` with what the session says instead (fail closed).
+    fn settle(
+        &mut self,
+        session: &mut Session,
+        run: AuditRun,
+        result: Result<(), String>,
+        queue: &mut VecDeque<Action>,
+    ) {
+        for text in run.notices {
+            let _ = self.diag.send(text);
+        }
+        let Err(e) = result else {
+            return;
+        };
+        let _ = self.diag.send(format!("mcpward: audit write failed: {e}"));
+        // None of the run's events was kept: each one's fallback applies, until one ends the list.
+        let mut replacement = Vec::new();
+        for fallback in &run.fallbacks {
+            replacement.extend(session.on_audit_failed(fallback));
+            if *fallback != crate::session::Fallback::Continue {
+                queue.clear();
+                break;
+            }
+        }
+        for a in replacement.into_iter().rev() {
+            queue.push_front(a);
+        }
+    }
+
     /// Marks approvals nobody will wait for any more as expired, so `mcpward approve` does not
     /// offer them.
-    async fn expire_abandoned_approvals(&mut self) {
+    fn expire_abandoned_approvals(&mut self) {
         for id in std::mem::take(&mut self.store_approvals) {
-            let _ = self.audit.expire_approval(id).await;
+            let _ = self.audit.expire_approval(&id);
         }
     }
 
@@ -464,7 +607,7 @@ impl Io {
             });
             return;
         }
-        if let Err(e) = self.audit.request_approval(id.clone(), summary).await {
+        if let Err(e) = self.audit.request_approval(&id, &summary) {
             queue.extend(session.on_approval(&id, ApprovalOutcome::Failed(e)));
             return;
         }
@@ -482,14 +625,14 @@ impl Io {
 }
 
 async fn poll_approval(
-    audit: &AuditThread,
+    audit: &AuditHandle,
     id: &str,
     timeout: Duration,
     poll: Duration,
 ) -> ApprovalOutcome {
     let deadline = Instant::now() + timeout;
     loop {
-        match audit.approval_state(id.to_owned()).await {
+        match audit.approval_state(id) {
             Ok(Some(true)) => return ApprovalOutcome::Approved,
             Ok(Some(false)) => return ApprovalOutcome::Denied,
             Ok(None) => {}
@@ -497,9 +640,9 @@ async fn poll_approval(
         }
         if Instant::now() >= deadline {
             // Close it as expired, unless an answer arrived at the last moment.
-            return match audit.expire_approval(id.to_owned()).await {
+            return match audit.expire_approval(id) {
                 Ok(true) => ApprovalOutcome::TimedOut,
-                Ok(false) => match audit.approval_state(id.to_owned()).await {
+                Ok(false) => match audit.approval_state(id) {
                     Ok(Some(true)) => ApprovalOutcome::Approved,
                     _ => ApprovalOutcome::TimedOut,
                 },
@@ -510,14 +653,17 @@ async fn poll_approval(
     }
 }
 
-/// Reads the server's frames from its stdout.
-async fn read_server_frames(
+/// Reads frames from `reader` (the server's stdout, or the client's stdin on the runtime) and
+/// sends each as `wrap(frame)`, then `eof` when the stream ends (a read error ends it too).
+async fn read_frames(
     mut reader: impl AsyncRead + Unpin,
     max_message: usize,
     tx: mpsc::Sender<Input>,
+    wrap: fn(Result<Vec<u8>, FrameError>) -> Input,
+    eof: Input,
 ) {
     let mut framer = Framer::new(max_message);
-    let mut buf = vec![0u8; 64 * 1024];
+    let mut buf = vec![0u8; READ_BUFFER];
     loop {
         let n = reader.read(&mut buf).await.unwrap_or(0);
         if n == 0 {
@@ -526,47 +672,75 @@ async fn read_server_frames(
             framer.push(&buf[..n]);
         }
         while let Some(frame) = framer.next_frame() {
-            if tx.send(Input::Server(frame)).await.is_err() {
+            if tx.send(wrap(frame)).await.is_err() {
                 return;
             }
         }
         if n == 0 {
-            let _ = tx.send(Input::ServerEof).await;
+            let _ = tx.send(eof).await;
             return;
         }
     }
 }
 
+/// Makes a pipe hold up to 1 MiB (Linux's default limit for a user; the pages are taken only
+/// while data waits there): the server's stdout, and mcpward's stdout when it is a pipe. A
+/// large result then crosses each pipe with one wake-up of each side instead of one per 64 KiB.
+/// Best effort.
+#[cfg(target_os = "linux")]
+fn widen_pipe(pipe: &impl std::os::fd::AsFd) {
+    let _ = nix::fcntl::fcntl(pipe.as_fd(), nix::fcntl::FcntlArg::F_SETPIPE_SZ(1 << 20));
+}
+
+/// How much one read takes from a pipe, and how much a writer gathers before it writes.
+const READ_BUFFER: usize = 64 * 1024;
+
+/// Writes `frame` and its newline into `out` (one write to the pipe once flushed, so the reader
+/// is not woken for a frame without its end).
+async fn write_frame(out: &mut (impl AsyncWrite + Unpin), frame: &[u8]) -> bool {
+    out.write_all(frame).await.is_ok() && out.write_all(b"\n").await.is_ok()
+}
+
 /// Writes frames to the server's stdin; closes it when the queue's sender is dropped.
-async fn write_frames(
-    mut writer: impl AsyncWrite + Unpin,
-    mut rx: mpsc::UnboundedReceiver<Vec<u8>>,
-) {
+async fn write_frames(writer: impl AsyncWrite + Unpin, mut rx: mpsc::UnboundedReceiver<Vec<u8>>) {
+    let mut out = tokio::io::BufWriter::with_capacity(READ_BUFFER, writer);
     while let Some(frame) = rx.recv().await {
-        let mut ok =
-            writer.write_all(&frame).await.is_ok() && writer.write_all(b"\n").await.is_ok();
+        let mut ok = write_frame(&mut out, &frame).await;
         // Write whatever else is queued before flushing.
         while ok && let Ok(frame) = rx.try_recv() {
-            ok = writer.write_all(&frame).await.is_ok() && writer.write_all(b"\n").await.is_ok();
+            ok = write_frame(&mut out, &frame).await;
         }
-        if !ok || writer.flush().await.is_err() {
+        if !ok || out.flush().await.is_err() {
             // The server stopped reading; its exit is noticed by the main loop.
             while rx.recv().await.is_some() {}
             return;
         }
     }
-    let _ = writer.shutdown().await;
+    let _ = out.shutdown().await;
 }
 
-/// Reads the client's frames from mcpward's stdin on a thread of its own (blocking reads; the
-/// thread is simply abandoned when the relay ends).
-fn spawn_client_reader(max_message: usize, tx: mpsc::Sender<Input>) {
+/// Reads the client's frames from mcpward's stdin: on the runtime when stdin is a pipe or a
+/// socket (what MCP clients give their servers), so no thread hands each frame over; else
+/// (a terminal, a file) with blocking reads on a thread of its own, which is simply abandoned
+/// when the relay ends.
+fn start_client_reader(max_message: usize, tx: mpsc::Sender<Input>) {
+    #[cfg(unix)]
+    if let Some(reader) = client_stdio::reader() {
+        tokio::spawn(read_frames(
+            reader,
+            max_message,
+            tx,
+            Input::Client,
+            Input::ClientEof,
+        ));
+        return;
+    }
     let _ = std::thread::Builder::new()
         .name("mcpward-stdin".into())
         .spawn(move || {
             let mut stdin = std::io::stdin().lock();
             let mut framer = Framer::new(max_message);
-            let mut buf = vec![0u8; 64 * 1024];
+            let mut buf = vec![0u8; READ_BUFFER];
             loop {
                 let n = loop {
                     match stdin.read(&mut buf) {
@@ -592,17 +766,37 @@ fn spawn_client_reader(max_message: usize, tx: mpsc::Sender<Input>) {
         });
 }
 
-/// Writes frames to mcpward's stdout on a thread of its own. The returned receiver fires once
-/// everything queued was written (or the client went away).
-fn spawn_client_writer(
+/// Writes frames to mcpward's stdout: on the runtime when stdout is a pipe or a socket, else on
+/// a thread of its own. Either way a client that does not read never blocks the main loop. The
+/// returned receiver fires once everything queued was written (or the client went away).
+fn start_client_writer(
     mut rx: mpsc::UnboundedReceiver<Vec<u8>>,
     gone: mpsc::Sender<Input>,
 ) -> oneshot::Receiver<()> {
     let (done_tx, done_rx) = oneshot::channel();
+    #[cfg(unix)]
+    if let Some(writer) = client_stdio::writer() {
+        tokio::spawn(async move {
+            let mut out = tokio::io::BufWriter::with_capacity(READ_BUFFER, writer);
+            while let Some(frame) = rx.recv().await {
+                let mut ok = write_frame(&mut out, &frame).await;
+                while ok && let Ok(frame) = rx.try_recv() {
+                    ok = write_frame(&mut out, &frame).await;
+                }
+                if !ok || out.flush().await.is_err() {
+                    let _ = gone.send(Input::ClientGone).await;
+                    while rx.recv().await.is_some() {}
+                    break;
+                }
+            }
+            let _ = done_tx.send(());
+        });
+        return done_rx;
+    }
     let _ = std::thread::Builder::new()
         .name("mcpward-stdout".into())
         .spawn(move || {
-            let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+            let mut out = std::io::BufWriter::with_capacity(READ_BUFFER, std::io::stdout().lock());
             while let Some(frame) = rx.blocking_recv() {
                 let mut ok = out.write_all(&frame).is_ok() && out.write_all(b"\n").is_ok();
                 while ok && let Ok(frame) = rx.try_recv() {
@@ -617,6 +811,97 @@ fn spawn_client_writer(
             let _ = done_tx.send(());
         });
     done_rx
+}
+
+/// mcpward's stdin and stdout on the runtime, when they are pipes or sockets.
+///
+/// They are duplicated and the copies are made non-blocking, which also makes the originals
+/// non-blocking (they share one open file): [`client_stdio::Restore`] puts the flags back as
+/// they were when the relay ends, for a parent that keeps using them.
+#[cfg(unix)]
+mod client_stdio {
+    use std::os::fd::{AsFd, OwnedFd};
+    use std::os::unix::fs::FileTypeExt as _;
+
+    use nix::fcntl::{FcntlArg, OFlag, fcntl};
+    use tokio::io::{AsyncRead, AsyncWrite};
+
+    /// What `fd` is, if it can go on the runtime.
+    enum Kind {
+        Pipe(std::fs::File),
+        Socket(std::os::unix::net::UnixStream),
+    }
+
+    fn kind(fd: impl AsFd) -> Option<Kind> {
+        let file = std::fs::File::from(fd.as_fd().try_clone_to_owned().ok()?);
+        let file_type = file.metadata().ok()?.file_type();
+        if file_type.is_fifo() {
+            Some(Kind::Pipe(file))
+        } else if file_type.is_socket() {
+            let stream = std::os::unix::net::UnixStream::from(OwnedFd::from(file));
+            stream.set_nonblocking(true).ok()?;
+            Some(Kind::Socket(stream))
+        } else {
+            None
+        }
+    }
+
+    /// mcpward's stdin, readable on the runtime; `None`: read it on a thread.
+    pub(super) fn reader() -> Option<Box<dyn AsyncRead + Unpin + Send>> {
+        match kind(std::io::stdin())? {
+            Kind::Pipe(file) => tokio::net::unix::pipe::Receiver::from_file(file)
+                .ok()
+                .map(|r| Box::new(r) as Box<dyn AsyncRead + Unpin + Send>),
+            Kind::Socket(stream) => tokio::net::UnixStream::from_std(stream)
+                .ok()
+                .map(|s| Box::new(s) as Box<dyn AsyncRead + Unpin + Send>),
+        }
+    }
+
+    /// mcpward's stdout, writable on the runtime; `None`: write it on a thread.
+    pub(super) fn writer() -> Option<Box<dyn AsyncWrite + Unpin + Send>> {
+        match kind(std::io::stdout())? {
+            Kind::Pipe(file) => {
+                #[cfg(target_os = "linux")]
+                super::widen_pipe(&file);
+                tokio::net::unix::pipe::Sender::from_file(file)
+                    .ok()
+                    .map(|w| Box::new(w) as Box<dyn AsyncWrite + Unpin + Send>)
+            }
+            Kind::Socket(stream) => tokio::net::UnixStream::from_std(stream)
+                .ok()
+                .map(|s| Box::new(s) as Box<dyn AsyncWrite + Unpin + Send>),
+        }
+    }
+
+    /// The file status flags of stdin and stdout as they were, put back when dropped.
+    pub(super) struct Restore(Vec<(OwnedFd, OFlag)>);
+
+    impl Restore {
+        pub(super) fn capture() -> Restore {
+            let fds = [
+                std::io::stdin().as_fd().try_clone_to_owned(),
+                std::io::stdout().as_fd().try_clone_to_owned(),
+            ];
+            Restore(
+                fds.into_iter()
+                    .filter_map(|fd| {
+                        let fd = fd.ok()?;
+                        let flags = fcntl(&fd, FcntlArg::F_GETFL).ok()?;
+                        Some((fd, OFlag::from_bits_truncate(flags)))
+                    })
+                    .collect(),
+            )
+        }
+    }
+
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            for (fd, flags) in &self.0 {
+                let _ = fcntl(fd, FcntlArg::F_SETFL(*flags));
+            }
+        }
+    }
 }
 
 /// Server stderr waiting to become one audit event, so a chatty server costs one write per
@@ -817,4 +1102,183 @@ pub fn random_hex(bytes: usize) -> String {
         }
     }
     raw.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Mutex;
+
+    use crate::policy_gate::PolicyGate;
+
+    use super::*;
+
+    /// A store that records the size of each transaction, and fails them all when asked.
+    struct Recorder {
+        batches: Arc<Mutex<Vec<usize>>>,
+        fail: bool,
+    }
+
+    impl AuditLog for Recorder {
+        fn append(&mut self, event: &Event) -> Result<u64, String> {
+            self.append_batch(std::slice::from_ref(event)).map(|()| 0)
+        }
+        fn append_batch(&mut self, events: &[Event]) -> Result<(), String> {
+            if self.fail {
+                return Err("disk full".into());
+            }
+            self.batches
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(events.len());
+            Ok(())
+        }
+        fn request_approval(&mut self, _: &str, _: &str) -> Result<(), String> {
+            Ok(())
+        }
+        fn approval_state(&mut self, _: &str) -> Result<Option<bool>, String> {
+            Ok(None)
+        }
+        fn expire_approval(&mut self, _: &str) -> Result<bool, String> {
+            Ok(true)
+        }
+    }
+
+    struct Rig {
+        session: Session,
+        io: Io,
+        batches: Arc<Mutex<Vec<usize>>>,
+        to_client: mpsc::UnboundedReceiver<Vec<u8>>,
+        to_server: mpsc::UnboundedReceiver<Vec<u8>>,
+        _inputs: mpsc::Receiver<Input>,
+        _diag: mpsc::UnboundedReceiver<String>,
+    }
+
+    fn rig(fail: bool) -> Rig {
+        let policy = mcpward_policy::parse(
+            "version = 1\n[servers.s]\nallow = [\"echo\"]\n",
+            Path::new("test.toml"),
+        )
+        .expect("policy");
+        let session = Session::new(
+            SessionConfig {
+                server: "s".into(),
+                session_id: "test".into(),
+            },
+            Arc::new(PolicyGate::new(policy, None)),
+        );
+        let batches = Arc::new(Mutex::new(Vec::new()));
+        let (client, to_client) = mpsc::unbounded_channel();
+        let (server, to_server) = mpsc::unbounded_channel();
+        let (diag, diag_rx) = mpsc::unbounded_channel();
+        let (inputs, inputs_rx) = mpsc::channel(8);
+        let io = Io {
+            audit: AuditHandle::new(Box::new(Recorder {
+                batches: Arc::clone(&batches),
+                fail,
+            })),
+            client: Some(client),
+            server: Some(server),
+            diag,
+            inputs,
+            lockfile: LockfilePath::new("unused.lock"),
+            poll: Duration::from_millis(10),
+            store_approvals: HashSet::new(),
+        };
+        Rig {
+            session,
+            io,
+            batches,
+            to_client,
+            to_server,
+            _inputs: inputs_rx,
+            _diag: diag_rx,
+        }
+    }
+
+    fn call(id: u64) -> Vec<u8> {
+        format!(
+            r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/call","params":{{"name":"echo","arguments":{{"text":"hi"}}}}}}"#
+        )
+        .into_bytes()
+    }
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime")
+            .block_on(f)
+    }
+
+    fn drain(rx: &mut mpsc::UnboundedReceiver<Vec<u8>>) -> Vec<String> {
+        std::iter::from_fn(|| rx.try_recv().ok())
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn messages_that_arrive_together_share_one_commit_and_keep_their_order() {
+        let mut r = rig(false);
+        let group = vec![
+            r.session.on_client_frame(call(1)),
+            r.session.on_client_frame(call(2)),
+            r.session.on_client_frame(call(3)),
+        ];
+        block_on(r.io.execute_group(&mut r.session, group));
+        assert_eq!(*r.batches.lock().expect("lock"), vec![3]);
+        let sent = drain(&mut r.to_server);
+        assert_eq!(sent.len(), 3);
+        for (i, frame) in sent.iter().enumerate() {
+            assert!(frame.contains(&format!("\"id\":{}", i + 1)), "{frame}");
+        }
+        assert!(drain(&mut r.to_client).is_empty());
+    }
+
+    #[test]
+    fn a_failed_group_commit_denies_every_message_of_the_group() {
+        let mut r = rig(true);
+        let group = vec![
+            r.session.on_client_frame(call(1)),
+            r.session.on_client_frame(call(2)),
+        ];
+        block_on(r.io.execute_group(&mut r.session, group));
+        assert!(drain(&mut r.to_server).is_empty());
+        let answers = drain(&mut r.to_client);
+        assert_eq!(answers.len(), 2, "{answers:?}");
+        for (i, answer) in answers.iter().enumerate() {
+            assert!(answer.contains(&format!("\"id\":{}", i + 1)), "{answer}");
+            assert!(answer.contains("-32603"), "{answer}");
+        }
+        assert_eq!(r.session.pending_requests(), 0);
+    }
+
+    #[test]
+    fn one_message_is_one_transaction() {
+        let mut r = rig(false);
+        let actions = r.session.on_client_frame(call(7));
+        block_on(r.io.execute(&mut r.session, actions));
+        assert_eq!(*r.batches.lock().expect("lock"), vec![1]);
+        assert_eq!(drain(&mut r.to_server).len(), 1);
+    }
+
+    #[test]
+    fn the_events_of_a_message_are_taken_together_with_the_notices_between_them() {
+        let event = || Action::Audit {
+            event: Event::new("pin"),
+            fallback: crate::session::Fallback::Continue,
+        };
+        let mut queue = VecDeque::from(vec![
+            event(),
+            Action::Notice("changed".into()),
+            event(),
+            Action::ToClient(b"{}".to_vec()),
+            event(),
+        ]);
+        let run = take_events(&mut queue).expect("a run");
+        assert_eq!(run.events.len(), 2);
+        assert_eq!(run.notices, vec!["changed".to_owned()]);
+        assert_eq!(queue.len(), 2);
+        assert!(matches!(queue.front(), Some(Action::ToClient(_))));
+        assert!(take_events(&mut VecDeque::from(vec![Action::Notice("x".into())])).is_none());
+    }
 }

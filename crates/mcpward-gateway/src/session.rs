@@ -3,7 +3,7 @@
 //! The relay (`crate::relay`) reads frames from the client and the server, hands them to the
 //! session, and carries out what it returns, in order:
 //!
-//! - [`Action::Audit`] is written (durably) before any later action of the same batch runs; if
+//! - [`Action::Audit`] is committed before any later action of the same batch runs; if
 //!   the write fails, the relay calls [`Session::on_audit_failed`] with the event's
 //!   [`Fallback`] and runs what that returns instead of the rest of the batch (fail closed).
 //! - [`Action::ObservePins`] compares a `tools/list` page with the lockfile; the relay answers

@@ -25,6 +25,11 @@ enum Command {
     /// Write a starter policy for the servers in your configs.
     Init(InitArgs),
     /// Run a stdio MCP server behind the gateway: policy, pins, approvals, audit.
+    ///
+    /// Every message is recorded in the audit log before it is forwarded; a message whose
+    /// record cannot be written is denied. By default a record is committed to the OS cache
+    /// (it survives mcpward being killed, not a power loss); `--audit-sync full` fsyncs each
+    /// commit instead, which is slower.
     Run(RunArgs),
     /// Approve a call that `mcpward run` holds for approval (no ID: list them).
     Approve(ApprovalArgs),
@@ -137,9 +142,28 @@ pub(crate) struct RunArgs {
     /// The largest message accepted from either side, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
     pub(crate) max_message_bytes: usize,
+    /// How hard each audit commit tries to reach the disk. Every message is forwarded only
+    /// after its audit event is committed (a failed write denies it), whichever is chosen.
+    ///
+    /// `normal` (default): the commit is in the operating system's cache when the message is
+    /// forwarded, so it survives mcpward being killed or crashing; an OS crash or power loss
+    /// can lose the newest events (the chain stays valid: it ends earlier). `full`: the log is
+    /// fsync'd on every commit, so events also survive power loss, at the cost of one disk
+    /// flush per message (milliseconds on many disks).
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = AuditSync::Normal)]
+    pub(crate) audit_sync: AuditSync,
     /// The server's command and its arguments, after `--`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub(crate) command: Vec<OsString>,
+}
+
+/// `mcpward run --audit-sync`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AuditSync {
+    /// Committed to the OS cache (survives a crash of mcpward, not of the machine).
+    Normal,
+    /// Fsync'd on every commit (survives power loss).
+    Full,
 }
 
 /// Arguments of `mcpward approve` and `mcpward deny`.

@@ -13,13 +13,13 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mcpward_gateway::mcpward_audit::{self, Store};
+use mcpward_gateway::mcpward_audit::{self, Durability, OpenOptions, Store};
 use mcpward_gateway::mcpward_policy::{self, Policy, PolicyError};
 use mcpward_gateway::pins::LockfilePath;
 use mcpward_gateway::policy_gate::PolicyGate;
 use mcpward_gateway::relay::{self, Ending, RunError, RunOptions};
 
-use crate::cli::RunArgs;
+use crate::cli::{AuditSync, RunArgs};
 
 /// Invalid arguments or configuration, found before any server starts.
 pub(crate) const EXIT_USAGE: u8 = 64;
@@ -162,7 +162,13 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     let db = audit_path()?;
-    let store = match Store::open(&db) {
+    // Every message waits for its audit commit; `normal` makes that commit a write to the OS
+    // cache (it survives mcpward dying), `full` an fsync (it also survives power loss).
+    let durability = match args.audit_sync {
+        AuditSync::Normal => Durability::Normal,
+        AuditSync::Full => Durability::Full,
+    };
+    let store = match Store::open_with(&db, &OpenOptions::new().durability(durability)) {
         Ok(store) => store,
         Err(err) => {
             return Ok(usage(
@@ -173,8 +179,10 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             ));
         }
     };
-    let cwd = std::env::current_dir().ok();
-    let gate = Arc::new(PolicyGate::new(policy, cwd));
+    // No working directory for the policy: a relative path means whatever the server makes of it
+    // (server-filesystem resolves it against its roots, not its process directory), so relative
+    // paths are never resolved here and are denied wherever `paths.allow` is set.
+    let gate = Arc::new(PolicyGate::new(policy, None));
     let options = RunOptions {
         server,
         program: program.clone(),

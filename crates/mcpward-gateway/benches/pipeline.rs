@@ -1,0 +1,112 @@
+//! The gateway's own CPU per message, without I/O: what [`Session`] costs for one small
+//! `tools/call` round trip (request in, result back) under a real policy, and the parts of it
+//! (building the audit events, redaction).
+//!
+//! ```text
+//! cargo bench -p mcpward-gateway --bench pipeline
+//! ```
+//!
+//! The end-to-end comparison with a plain relay (pipes, processes, the audit store on disk) is
+//! `cargo bench -p mcpward --bench run_latency`.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::Arc;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use mcpward_gateway::pins::{PinReport, PinStatus};
+use mcpward_gateway::policy_gate::PolicyGate;
+use mcpward_gateway::session::{Action, Session, SessionConfig};
+
+const POLICY: &str = "version = 1\n[servers.echo]\nallow = [\"echo\"]\n";
+
+fn session() -> Session {
+    let policy = mcpward_policy::parse(POLICY, Path::new("bench.toml")).expect("policy");
+    let gate = Arc::new(PolicyGate::new(policy, None));
+    let mut s = Session::new(
+        SessionConfig {
+            server: "echo".into(),
+            session_id: "0123456789abcdef".into(),
+        },
+        gate,
+    );
+    let init = br#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"#;
+    s.on_client_frame(init.to_vec());
+    s.on_server_frame(
+        br#"{"jsonrpc":"2.0","id":0,"result":{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"echo","version":"1"}}}"#
+            .to_vec(),
+    );
+    s.on_client_frame(br#"{"jsonrpc":"2.0","id":"l","method":"tools/list"}"#.to_vec());
+    let actions = s.on_server_frame(
+        br#"{"jsonrpc":"2.0","id":"l","result":{"tools":[{"name":"echo","description":"Returns its text.","inputSchema":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}}]}}"#
+            .to_vec(),
+    );
+    for a in actions {
+        if let Action::ObservePins { token, .. } = a {
+            s.on_pins(
+                token,
+                Ok(PinReport {
+                    first_seen: false,
+                    tools: vec![("echo".into(), PinStatus::Unchanged)],
+                    removed: Vec::new(),
+                }),
+            );
+        }
+    }
+    s
+}
+
+fn round_trip(c: &mut Criterion) {
+    let mut s = session();
+    let mut id = 1u64;
+    let mut group = c.benchmark_group("session");
+    group.bench_function("tools_call_round_trip", |b| {
+        b.iter(|| {
+            id += 1;
+            let req = format!(
+                r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/call","params":{{"name":"echo","arguments":{{"text":"hello from the mcpward benchmark"}}}}}}"#
+            );
+            let a = s.on_client_frame(req.into_bytes());
+            assert!(matches!(a.last(), Some(Action::ToServer(_))));
+            black_box(a);
+            let res = format!(
+                r#"{{"jsonrpc":"2.0","id":{id},"result":{{"content":[{{"type":"text","text":"hello from the mcpward benchmark"}}]}}}}"#
+            );
+            let a = s.on_server_frame(res.into_bytes());
+            assert!(matches!(a.last(), Some(Action::ToClient(_))));
+            black_box(a);
+        });
+    });
+    let big = format!(
+        r#"{{"jsonrpc":"2.0","id":1,"result":{{"content":[{{"type":"text","text":"{}"}}]}}}}"#,
+        "0001 the quick brown fox jumps over the lazy dog; status=ok\\n".repeat(16_000)
+    );
+    group.bench_function("tools_call_1mb_result", |b| {
+        b.iter(|| {
+            id += 1;
+            let req = format!(
+                r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/call","params":{{"name":"echo","arguments":{{"text":"x"}}}}}}"#
+            );
+            black_box(s.on_client_frame(req.into_bytes()));
+            let res = big.replacen("\"id\":1,", &format!("\"id\":{id},"), 1);
+            black_box(s.on_server_frame(res.into_bytes()));
+        });
+    });
+    group.finish();
+}
+
+fn redaction(c: &mut Criterion) {
+    let mut group = c.benchmark_group("redact");
+    let args = serde_json::json!({"text": "hello from the mcpward benchmark", "path": "/tmp/x"});
+    group.bench_function("arguments", |b| {
+        b.iter(|| black_box(mcpward_gateway::audit::redact_value(black_box(&args))));
+    });
+    let output = r#"{"content":[{"type":"text","text":"hello from the mcpward benchmark"}]}"#;
+    group.bench_function("small_output", |b| {
+        b.iter(|| black_box(mcpward_gateway::audit::redact_text(black_box(output), 1024)));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, round_trip, redaction);
+criterion_main!(benches);
