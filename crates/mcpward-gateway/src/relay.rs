@@ -170,10 +170,10 @@ impl AuditHandle {
 }
 
 enum Input {
-    Client(Result<Vec<u8>, FrameError>),
+    Client(Result<Vec<u8>, Oversized>),
     ClientEof,
     ClientGone,
-    Server(Result<Vec<u8>, FrameError>),
+    Server(Result<Vec<u8>, Oversized>),
     ServerEof,
     Stderr(String),
     Approval(String, ApprovalOutcome),
@@ -361,9 +361,9 @@ async fn relay(
             let is_frame = matches!(input, Input::Client(Ok(_)) | Input::Server(Ok(_)));
             let actions = match input {
                 Input::Client(Ok(frame)) => session.on_client_frame(frame),
-                Input::Client(Err(e)) => session.on_client_frame_error(&e),
+                Input::Client(Err(e)) => session.on_client_frame_error(&e.error, e.id.as_ref()),
                 Input::Server(Ok(frame)) => session.on_server_frame(frame),
-                Input::Server(Err(e)) => session.on_server_frame_error(&e),
+                Input::Server(Err(e)) => session.on_server_frame_error(&e.error, e.id.as_ref()),
                 Input::ServerEof => {
                     server_eof = true;
                     Vec::new()
@@ -653,13 +653,28 @@ async fn poll_approval(
     }
 }
 
+/// A line over the size limit, with the `id` recovered from its first bytes when it had one.
+#[derive(Debug)]
+pub(crate) struct Oversized {
+    error: FrameError,
+    id: Option<mcpward_protocol::RequestId>,
+}
+
+/// Attaches the recovered id to a framing error.
+fn oversized(frame: Result<Vec<u8>, FrameError>, framer: &Framer) -> Result<Vec<u8>, Oversized> {
+    frame.map_err(|error| Oversized {
+        error,
+        id: framer.last_oversized_id(),
+    })
+}
+
 /// Reads frames from `reader` (the server's stdout, or the client's stdin on the runtime) and
 /// sends each as `wrap(frame)`, then `eof` when the stream ends (a read error ends it too).
 async fn read_frames(
     mut reader: impl AsyncRead + Unpin,
     max_message: usize,
     tx: mpsc::Sender<Input>,
-    wrap: fn(Result<Vec<u8>, FrameError>) -> Input,
+    wrap: fn(Result<Vec<u8>, Oversized>) -> Input,
     eof: Input,
 ) {
     let mut framer = Framer::new(max_message);
@@ -672,7 +687,7 @@ async fn read_frames(
             framer.push(&buf[..n]);
         }
         while let Some(frame) = framer.next_frame() {
-            if tx.send(wrap(frame)).await.is_err() {
+            if tx.send(wrap(oversized(frame, &framer))).await.is_err() {
                 return;
             }
         }
@@ -754,7 +769,10 @@ fn start_client_reader(max_message: usize, tx: mpsc::Sender<Input>) {
                     framer.push(&buf[..n]);
                 }
                 while let Some(frame) = framer.next_frame() {
-                    if tx.blocking_send(Input::Client(frame)).is_err() {
+                    if tx
+                        .blocking_send(Input::Client(oversized(frame, &framer)))
+                        .is_err()
+                    {
                         return;
                     }
                 }

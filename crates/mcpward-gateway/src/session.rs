@@ -341,17 +341,22 @@ impl Session {
 
     // ----- client → server -------------------------------------------------------------
 
-    /// A frame could not be cut from the client's stream (too large): answer with an error.
-    pub fn on_client_frame_error(&mut self, err: &FrameError) -> Vec<Action> {
+    /// A frame could not be cut from the client's stream (too large): answer with an error,
+    /// under the request's own `id` when its first bytes held one (so the client can match it).
+    pub fn on_client_frame_error(
+        &mut self,
+        err: &FrameError,
+        id: Option<&RequestId>,
+    ) -> Vec<Action> {
         let mut ev = self.event(kinds::REJECTED);
-        ev.detail = json!({ "from": "client", "reason": err.to_string() });
+        ev.detail = json!({ "from": "client", "reason": err.to_string(), "id": id.map(RequestId::as_json) });
         vec![
             Action::Audit {
                 event: ev,
                 fallback: Fallback::Continue,
             },
             Action::ToClient(wire::error_response(
-                None,
+                id,
                 codes::INVALID_REQUEST,
                 &format!("mcpward: {err}; it was not forwarded"),
             )),
@@ -815,17 +820,39 @@ impl Session {
 
     // ----- server → client -------------------------------------------------------------
 
-    /// A frame could not be cut from the server's stream (too large): it is dropped.
-    pub fn on_server_frame_error(&mut self, err: &FrameError) -> Vec<Action> {
+    /// A frame could not be cut from the server's stream (too large): it is dropped, and the
+    /// request it answered (recovered from its first bytes) gets an error.
+    pub fn on_server_frame_error(
+        &mut self,
+        err: &FrameError,
+        id: Option<&RequestId>,
+    ) -> Vec<Action> {
+        // An answer too large to forward still ends the request it answers: the client gets an
+        // error at once instead of waiting for its own timeout.
+        let answered = id.filter(|id| self.in_flight.remove(id).is_some());
         let mut ev = self.event(kinds::REJECTED);
-        ev.detail = json!({ "from": "server", "reason": err.to_string() });
-        vec![
+        ev.detail = json!({
+            "from": "server",
+            "reason": err.to_string(),
+            "answered": answered.map(RequestId::as_json),
+        });
+        let mut out = vec![
             Action::Audit {
                 event: ev,
                 fallback: Fallback::Continue,
             },
-            Action::Notice(format!("mcpward: the server sent a {err}; it was dropped")),
-        ]
+            Action::Notice(format!(
+                "mcpward: a message from the server was dropped: {err}"
+            )),
+        ];
+        if let Some(id) = answered {
+            out.push(Action::ToClient(wire::error_response(
+                Some(id),
+                codes::INTERNAL,
+                "mcpward: the server's answer exceeds the maximum message size; it was not forwarded",
+            )));
+        }
+        out
     }
 
     /// One message from the server.

@@ -56,7 +56,18 @@ pub struct Framer {
     discarded_cr: bool,
     /// Finished lines and errors, in stream order.
     ready: VecDeque<Result<Vec<u8>, FrameError>>,
+    /// The first [`OVERSIZED_HEAD`] bytes of the line being discarded.
+    head: Vec<u8>,
+    /// The last [`OVERSIZED_HEAD`] bytes of the line being discarded.
+    tail: Vec<u8>,
+    /// The heads and tails of the oversized lines in `ready`, in order.
+    heads: VecDeque<(Vec<u8>, Vec<u8>)>,
+    /// The head and tail of the oversized line [`Framer::next_frame`] returned last.
+    last_head: (Vec<u8>, Vec<u8>),
 }
+
+/// How many leading bytes of an oversized line are kept, to recover its `id`.
+pub const OVERSIZED_HEAD: usize = 1024;
 
 impl Default for Framer {
     /// A framer with [`DEFAULT_MAX_MESSAGE`].
@@ -74,6 +85,10 @@ impl Framer {
             discarding: None,
             discarded_cr: false,
             ready: VecDeque::new(),
+            head: Vec::new(),
+            tail: Vec::new(),
+            heads: VecDeque::new(),
+            last_head: (Vec::new(), Vec::new()),
         }
     }
 
@@ -103,7 +118,34 @@ impl Framer {
 
     /// The next frame or framing error, in stream order; `None` when more bytes are needed.
     pub fn next_frame(&mut self) -> Option<Result<Vec<u8>, FrameError>> {
-        self.ready.pop_front()
+        let next = self.ready.pop_front()?;
+        if next.is_err() {
+            self.last_head = self.heads.pop_front().unwrap_or_default();
+        }
+        Some(next)
+    }
+
+    /// The JSON-RPC `id` of the oversized line that [`Framer::next_frame`] returned last: a
+    /// top-level member among its first [`OVERSIZED_HEAD`] bytes, or its last member within the
+    /// last ones (serializers that write `result` first put `id` at the end) — so the request (or
+    /// the answer) it belonged to can still be answered instead of left waiting.
+    pub fn last_oversized_id(&self) -> Option<crate::RequestId> {
+        crate::id::id_from_prefix(&self.last_head.0)
+            .or_else(|| crate::id::id_from_suffix(&self.last_head.1))
+    }
+
+    /// Queues a [`FrameError::TooLarge`] with the head and tail of its line.
+    fn push_too_large(&mut self, len: usize, head: Vec<u8>, tail: Vec<u8>) {
+        self.ready.push_back(Err(FrameError::TooLarge { len }));
+        self.heads.push_back((head, tail));
+    }
+
+    /// Keeps the last [`OVERSIZED_HEAD`] bytes seen of the line being discarded.
+    fn keep_tail(&mut self, chunk: &[u8]) {
+        let chunk = &chunk[chunk.len().saturating_sub(OVERSIZED_HEAD)..];
+        let excess = (self.tail.len() + chunk.len()).saturating_sub(OVERSIZED_HEAD);
+        self.tail.drain(..excess.min(self.tail.len()));
+        self.tail.extend_from_slice(chunk);
     }
 
     /// Marks the end of the stream: an unterminated last line becomes a frame (or a
@@ -126,6 +168,9 @@ impl Framer {
         }
         if let Some(len) = self.discarding.as_mut() {
             *len = len.saturating_add(chunk.len());
+            let room = OVERSIZED_HEAD.saturating_sub(self.head.len());
+            self.head.extend_from_slice(&chunk[..room.min(chunk.len())]);
+            self.keep_tail(chunk);
             self.discarded_cr = chunk.last() == Some(&b'\r');
             return;
         }
@@ -134,6 +179,13 @@ impl Framer {
         if len > self.max.saturating_add(1) {
             self.discarding = Some(len);
             self.discarded_cr = chunk.last() == Some(&b'\r');
+            let mut head = std::mem::take(&mut self.partial);
+            head.truncate(OVERSIZED_HEAD);
+            let room = OVERSIZED_HEAD - head.len();
+            head.extend_from_slice(&chunk[..room.min(chunk.len())]);
+            self.head = head;
+            self.tail.clear();
+            self.keep_tail(chunk);
             // Give the memory back: an oversized line must not pin a large buffer.
             self.partial = Vec::new();
         } else {
@@ -146,7 +198,9 @@ impl Framer {
         if let Some(len) = self.discarding.take() {
             let len = len.saturating_sub(usize::from(self.discarded_cr));
             self.discarded_cr = false;
-            self.ready.push_back(Err(FrameError::TooLarge { len }));
+            let head = std::mem::take(&mut self.head);
+            let tail = std::mem::take(&mut self.tail);
+            self.push_too_large(len, head, tail);
             return;
         }
         let mut line = std::mem::take(&mut self.partial);
@@ -158,8 +212,10 @@ impl Framer {
             line.clear();
             self.partial = line;
         } else if line.len() > self.max {
-            self.ready
-                .push_back(Err(FrameError::TooLarge { len: line.len() }));
+            let len = line.len();
+            let tail = line[len.saturating_sub(OVERSIZED_HEAD)..].to_vec();
+            line.truncate(OVERSIZED_HEAD);
+            self.push_too_large(len, line, tail);
         } else {
             self.ready.push_back(Ok(line));
         }
@@ -171,12 +227,13 @@ impl Framer {
         if is_blank(line) {
             return;
         }
-        let frame = if line.len() > self.max {
-            Err(FrameError::TooLarge { len: line.len() })
+        if line.len() > self.max {
+            let head = line[..OVERSIZED_HEAD.min(line.len())].to_vec();
+            let tail = line[line.len().saturating_sub(OVERSIZED_HEAD)..].to_vec();
+            self.push_too_large(line.len(), head, tail);
         } else {
-            Ok(line.to_vec())
-        };
-        self.ready.push_back(frame);
+            self.ready.push_back(Ok(line.to_vec()));
+        }
     }
 }
 

@@ -121,3 +121,157 @@ impl From<i64> for RequestId {
 pub(crate) fn is_json_whitespace(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r')
 }
+
+/// The top-level `"id"` member of a JSON object whose text may be cut short (the head of an
+/// oversized message). Walks the members in order, skipping values without parsing them; `None`
+/// when the id is not among the members that are complete.
+pub(crate) fn id_from_prefix(bytes: &[u8]) -> Option<RequestId> {
+    let mut i = skip_ws(bytes, 0);
+    if bytes.get(i) != Some(&b'{') {
+        return None;
+    }
+    i += 1;
+    loop {
+        i = skip_ws(bytes, i);
+        let key_end = string_end(bytes, i)?;
+        let key: String = serde_json::from_slice(&bytes[i..key_end]).ok()?;
+        i = skip_ws(bytes, key_end);
+        if bytes.get(i) != Some(&b':') {
+            return None;
+        }
+        i = skip_ws(bytes, i + 1);
+        let value_end = value_end(bytes, i)?;
+        if key == "id" {
+            let text = std::str::from_utf8(&bytes[i..value_end]).ok()?;
+            return RequestId::from_json(text).ok().filter(|_| text != "null");
+        }
+        i = skip_ws(bytes, value_end);
+        match bytes.get(i) {
+            Some(b',') => i += 1,
+            _ => return None,
+        }
+    }
+}
+
+/// The `"id"` member that ends a JSON object whose start may be cut off (the tail of an
+/// oversized message): `…,"id":VALUE}`. Only the last member is trusted, so an `"id"` inside a
+/// nested value is not taken for the message's own.
+pub(crate) fn id_from_suffix(bytes: &[u8]) -> Option<RequestId> {
+    let end = bytes
+        .iter()
+        .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))?;
+    if bytes[end] != b'}' {
+        return None;
+    }
+    let needle = b"\"id\"";
+    let key = bytes[..end]
+        .windows(needle.len())
+        .rposition(|w| w == needle)?;
+    // The key must start a member: preceded by `,` or `{` (after white space).
+    let before = bytes[..key]
+        .iter()
+        .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))?;
+    if !matches!(bytes[before], b',' | b'{') {
+        return None;
+    }
+    let mut i = skip_ws(bytes, key + needle.len());
+    if bytes.get(i) != Some(&b':') {
+        return None;
+    }
+    i = skip_ws(bytes, i + 1);
+    let value_end = value_end(bytes, i)?;
+    if skip_ws(bytes, value_end) != end {
+        return None;
+    }
+    let text = std::str::from_utf8(&bytes[i..value_end]).ok()?;
+    RequestId::from_json(text).ok().filter(|_| text != "null")
+}
+
+fn skip_ws(bytes: &[u8], mut i: usize) -> usize {
+    while matches!(bytes.get(i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+        i += 1;
+    }
+    i
+}
+
+/// One past the closing quote of the string starting at `i`.
+fn string_end(bytes: &[u8], i: usize) -> Option<usize> {
+    if bytes.get(i) != Some(&b'"') {
+        return None;
+    }
+    let mut j = i + 1;
+    loop {
+        match bytes.get(j)? {
+            b'\\' => j += 2,
+            b'"' => return Some(j + 1),
+            _ => j += 1,
+        }
+    }
+}
+
+/// One past the end of the JSON value starting at `i`, if it is complete in `bytes`.
+fn value_end(bytes: &[u8], i: usize) -> Option<usize> {
+    match bytes.get(i)? {
+        b'"' => string_end(bytes, i),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut j = i;
+            loop {
+                match bytes.get(j)? {
+                    b'"' => {
+                        j = string_end(bytes, j)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(j + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+        }
+        _ => {
+            let len = bytes[i..]
+                .iter()
+                .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n'))?;
+            Some(i + len)
+        }
+    }
+}
+
+#[cfg(test)]
+mod prefix_tests {
+    use super::{RequestId, id_from_prefix};
+
+    #[test]
+    fn ids_are_recovered_from_cut_messages() {
+        let id = |s: &str| id_from_prefix(s.as_bytes()).map(|i| i.to_string());
+        assert_eq!(
+            id(r#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"a":"xxxx"#),
+            Some("7".into())
+        );
+        assert_eq!(
+            id(r#"{"method":"x","params":{"id":1,"s":"}\"]"},"id":"a-1","#),
+            Some(r#""a-1""#.into())
+        );
+        assert_eq!(
+            id(r#"{"jsonrpc":"2.0","result":{"content":[{"text":"xxxxx"#),
+            None
+        );
+        assert_eq!(id(r#"{"id":null,"error":{}}"#), None);
+        assert_eq!(id("not json"), None);
+        assert_eq!(id(r#"{"id":12"#), None);
+        let tail = |s: &str| super::id_from_suffix(s.as_bytes()).map(|i| i.to_string());
+        assert_eq!(
+            tail(r#"xxxx"}]},"jsonrpc":"2.0","id":1}"#),
+            Some("1".into())
+        );
+        assert_eq!(tail(r#"xx","id":"a"}]},"jsonrpc":"2.0"}"#), None);
+        assert_eq!(tail(r#"xxxx"id":1}"#), None);
+        let _ = RequestId::number(1);
+    }
+}

@@ -50,7 +50,7 @@ mod reply;
 mod strict;
 
 pub use error::ProtocolError;
-pub use frame::{DEFAULT_MAX_MESSAGE, FrameError, Framer};
+pub use frame::{DEFAULT_MAX_MESSAGE, FrameError, Framer, OVERSIZED_HEAD};
 pub use id::{RESERVED_ID_PREFIX, RequestId};
 pub use message::{Message, MessageKind, ToolCall, parse, parse_owned};
 pub use reply::{error_response, error_response_with_data, with_result};

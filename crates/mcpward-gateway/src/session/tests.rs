@@ -328,7 +328,7 @@ fn oversized_input_gets_an_error() {
     let mut h = Harness::new(TableGate::new());
     let actions = h
         .session
-        .on_client_frame_error(&FrameError::TooLarge { len: 100 });
+        .on_client_frame_error(&FrameError::TooLarge { len: 100 }, None);
     let out = h.run(actions);
     assert!(out.to_server.is_empty());
     assert_eq!(out.to_client[0]["error"]["code"], codes::INVALID_REQUEST);
