@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub(crate) mod approve;
+pub(crate) mod configs;
 pub(crate) mod init;
 pub(crate) mod log;
 pub(crate) mod pin;

@@ -1,13 +1,11 @@
 //! `mcpward scan`: find configs, load them, run the rules, print the report.
 
-use std::collections::BTreeSet;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 use mcpward_config::discover::{self, Candidate, Environment};
-use mcpward_config::parse::MAX_CONFIG_BYTES;
 use mcpward_config::{LoadError, load};
 use mcpward_scan::render;
 use mcpward_scan::{FileFacts, Input, Severity, rules};
@@ -49,7 +47,7 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let candidates = if args.paths.is_empty() {
         user_candidates(&env)
     } else {
-        path_candidates(&args.paths)?
+        super::configs::named_candidates(&args.paths)?
     };
     let input = load_all(
         candidates,
@@ -131,53 +129,13 @@ fn user_candidates(env: &Environment) -> Vec<Candidate> {
         .collect()
 }
 
-/// The configs named or contained by the command-line paths.
-fn path_candidates(paths: &[PathBuf]) -> anyhow::Result<Vec<Candidate>> {
-    let mut out = Vec::new();
-    let mut seen = BTreeSet::new();
-    for path in paths {
-        let meta =
-            std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let found = if meta.is_dir() {
-            discover::repo_configs(path)
-        } else {
-            let text = read_limited(path)
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .unwrap_or_default();
-            match discover::recognise(path, &text) {
-                Some(c) => vec![c],
-                None => bail!(
-                    "{} is not recognised as an MCP client config\n\nhint: name it after its client (e.g. .mcp.json, mcp.json, config.toml) or give the directory that holds it",
-                    path.display()
-                ),
-            }
-        };
-        for c in found {
-            if seen.insert(c.path.clone()) {
-                out.push(c);
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Reads at most one byte more than the config size limit, so an oversized file is detected
-/// without being read whole.
-fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
-    let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_CONFIG_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
 fn load_all(candidates: Vec<Candidate>, home: Option<String>) -> Input {
     let mut input = Input {
         home,
         ..Input::default()
     };
     for c in candidates {
-        let result = read_limited(&c.path)
+        let result = super::configs::read_limited(&c.path)
             .map_err(|e| LoadError::unreadable(&c.path, &e.to_string()))
             .and_then(|bytes| load(&c, &bytes));
         match result {

@@ -5,13 +5,12 @@
 //! configs, writes a backup, replaces each file atomically and prints what happened.
 
 use std::fmt::Write as _;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 use mcpward_config::discover::{self, Candidate, Environment};
-use mcpward_config::parse::MAX_CONFIG_BYTES;
 use mcpward_config::rewrite::{self, Outcome, Rewrite, ServerOutcome, WrapOptions};
 use mcpward_config::{ConfigDoc, LoadError, interpret, load};
 
@@ -155,50 +154,12 @@ fn candidates(paths: &[PathBuf]) -> anyhow::Result<Vec<Candidate>> {
             .filter(|c| c.path.is_file())
             .collect());
     }
-    named_candidates(paths)
-}
-
-/// The configs named or contained by command-line paths.
-pub(crate) fn named_candidates(paths: &[PathBuf]) -> anyhow::Result<Vec<Candidate>> {
-    let mut out: Vec<Candidate> = Vec::new();
-    for path in paths {
-        let meta =
-            std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let found = if meta.is_dir() {
-            discover::repo_configs(path)
-        } else {
-            let text = read_limited(path)
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .unwrap_or_default();
-            match discover::recognise(path, &text) {
-                Some(c) => vec![c],
-                None => bail!(
-                    "{} is not recognised as an MCP client config\n\nhint: name it after its client (e.g. .mcp.json, mcp.json, config.toml) or give the directory that holds it",
-                    path.display()
-                ),
-            }
-        };
-        for c in found {
-            if !out.iter().any(|seen| seen.path == c.path) {
-                out.push(c);
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Reads at most one byte more than the config size limit.
-pub(crate) fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
-    let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_CONFIG_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
+    super::configs::named_candidates(paths)
 }
 
 /// Reads and parses one config.
 pub(crate) fn load_config(candidate: &Candidate) -> Result<(ConfigDoc, Vec<u8>), LoadError> {
-    let bytes = read_limited(&candidate.path)
+    let bytes = super::configs::read_limited(&candidate.path)
         .map_err(|e| LoadError::unreadable(&candidate.path, &e.to_string()))?;
     let doc = load(candidate, &bytes)?;
     Ok((doc, bytes))
@@ -515,7 +476,7 @@ pub(crate) fn write_atomically(
             .with_context(|| format!("cannot set the permissions of {}", temp.path().display()))?;
     }
     if let Some(expected) = expected {
-        let now = read_limited(&target)
+        let now = super::configs::read_limited(&target)
             .with_context(|| format!("cannot read {} again", target.display()))?;
         if now != expected {
             bail!(
