@@ -245,7 +245,7 @@ fn value_end(bytes: &[u8], i: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod prefix_tests {
-    use super::{RequestId, id_from_prefix};
+    use super::id_from_prefix;
 
     #[test]
     fn ids_are_recovered_from_cut_messages() {
@@ -272,6 +272,5 @@ mod prefix_tests {
         );
         assert_eq!(tail(r#"xx","id":"a"}]},"jsonrpc":"2.0"}"#), None);
         assert_eq!(tail(r#"xxxx"id":1}"#), None);
-        let _ = RequestId::number(1);
     }
 }

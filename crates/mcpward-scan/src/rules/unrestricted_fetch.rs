@@ -59,7 +59,7 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let fetcher = match server.known {
-            Some(k) => k.kinds.iter().any(|t| t == "fetch" || t == "browser"),
+            Some(k) => k.is_unrestricted_fetcher(),
             None => {
                 let name = server.entry.name.to_ascii_lowercase();
                 let pkg = server
