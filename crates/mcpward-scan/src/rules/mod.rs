@@ -196,10 +196,12 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
     for (_, check) in RULES {
         check(cx, &mut out);
     }
-    let first = out.clone();
+    // The follow-up rules read the findings so far and add their own beside them.
+    let mut after = Vec::new();
     for (_, check) in AFTER {
-        check(cx, &first, &mut out);
+        check(cx, &out, &mut after);
     }
+    out.extend(after);
     out
 }
 
