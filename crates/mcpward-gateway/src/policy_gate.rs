@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use mcpward_policy::{Call, DecideOptions, Policy, SchemaCache, SessionState, ToolChangeAction};
+use mcpward_policy::{
+    Call, DecideOptions, Policy, SchemaCache, SecretInArgsAction, SessionState, ToolChangeAction,
+};
 use serde_json::Value;
 
 use crate::gate::{Decision, Gate, OnToolChange, Settings, Verdict};
@@ -50,6 +52,48 @@ fn decision(d: mcpward_policy::Decision) -> Decision {
     }
 }
 
+/// Applies `defaults.on_secret_in_args`: a credential in any string of the outgoing arguments
+/// turns an allowed call into a denial (`block`) or an approval (`ask`). A denial stays a denial.
+fn secret_in_arguments(
+    decided: Decision,
+    arguments: &Value,
+    action: SecretInArgsAction,
+) -> Decision {
+    let stricter = match action {
+        SecretInArgsAction::Block => Verdict::Deny,
+        SecretInArgsAction::Ask => Verdict::Ask,
+        _ => return decided,
+    };
+    if decided.verdict == Verdict::Deny
+        || (decided.verdict == Verdict::Ask && stricter == Verdict::Ask)
+    {
+        return decided;
+    }
+    let mut stack = vec![arguments];
+    let mut kind = None;
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::String(s) => {
+                if let Some(m) = mcpward_guard::find_secrets(s).into_iter().next() {
+                    kind = Some(m.kind);
+                    break;
+                }
+            }
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => stack.extend(map.values()),
+            _ => {}
+        }
+    }
+    match kind {
+        Some(kind) => Decision {
+            verdict: stricter,
+            rule: "defaults.on_secret_in_args".to_owned(),
+            reason: format!("the arguments carry a credential ({kind})"),
+        },
+        None => decided,
+    }
+}
+
 impl Gate for PolicyGate {
     fn decide(
         &self,
@@ -71,7 +115,8 @@ impl Gate for PolicyGate {
             schema,
             cwd: self.cwd.as_deref(),
         };
-        decision(self.policy.decide_with(&call, &options))
+        let decided = decision(self.policy.decide_with(&call, &options));
+        secret_in_arguments(decided, arguments, self.policy.defaults().on_secret_in_args)
     }
 
     fn tool_visible(&self, server: &str, tool: &str) -> bool {
@@ -120,6 +165,59 @@ mod tests {
     fn gate(text: &str) -> PolicyGate {
         let policy = mcpward_policy::parse(text, Path::new("test.toml")).expect("valid policy");
         PolicyGate::new(policy, None)
+    }
+
+    #[test]
+    fn a_credential_in_arguments_is_handled_as_on_secret_in_args_says() {
+        let token = json!({"note": ["x", {"auth": "ghp_R7kX2mQ9vL4pT8wN3bZ6cY1dF5gH0jS2aE7u"}]});
+        let plain = json!({"note": "nothing secret here"});
+        let policy = |action: &str| {
+            gate(&format!(
+                "version = 1\n[defaults]\non_secret_in_args = \"{action}\"\n[servers.s]\nallow = [\"echo\"]\nask = [\"write\"]\n"
+            ))
+        };
+        // The default blocks.
+        let d = gate("version = 1\n[servers.s]\nallow = [\"echo\"]\n")
+            .decide("s", "echo", &token, None, None);
+        assert_eq!(
+            (d.verdict, d.rule.as_str()),
+            (Verdict::Deny, "defaults.on_secret_in_args")
+        );
+        assert!(!d.reason.contains("ghp_"), "{}", d.reason);
+        assert_eq!(
+            policy("block")
+                .decide("s", "echo", &plain, None, None)
+                .verdict,
+            Verdict::Allow
+        );
+        assert_eq!(
+            policy("ask")
+                .decide("s", "echo", &token, None, None)
+                .verdict,
+            Verdict::Ask
+        );
+        assert_eq!(
+            policy("allow")
+                .decide("s", "echo", &token, None, None)
+                .verdict,
+            Verdict::Allow
+        );
+        // A stricter decision is kept: an asked tool stays asked under `ask`, and is denied under `block`.
+        assert_eq!(
+            policy("ask").decide("s", "write", &token, None, None).rule,
+            "servers.s.ask[0] \"write\""
+        );
+        assert_eq!(
+            policy("block")
+                .decide("s", "write", &token, None, None)
+                .verdict,
+            Verdict::Deny
+        );
+        // A denied tool stays denied by its own rule.
+        assert_eq!(
+            policy("block").decide("s", "rm", &token, None, None).rule,
+            "defaults.decision"
+        );
     }
 
     #[test]

@@ -457,7 +457,13 @@ impl Session {
     fn tool_call(&mut self, msg: Message, id: RequestId) -> Vec<Action> {
         let call = match msg.tool_call() {
             Ok(Some(call)) => call,
-            Ok(None) => return vec![Action::ToServer(msg.into_raw())], // not reached: the method is tools/call
+            // Not reached (the method is tools/call); if it ever is, nothing unjudged goes through.
+            Ok(None) => {
+                let err = ProtocolError::InvalidParams {
+                    reason: "not a tool call".to_owned(),
+                };
+                return self.reject_client(Some(&id), &err, msg.raw().len());
+            }
             Err(err) => return self.reject_client(Some(&id), &err, msg.raw().len()),
         };
         let schema = self.tools.get(&call.name).and_then(|t| t.schema.as_ref());
@@ -1012,11 +1018,11 @@ impl Session {
         if flight.method == "tools/list" && msg.kind() == MessageKind::Response {
             return self.tools_list_result(msg, id, flight);
         }
+        // The result's text as received: no re-scan of a possibly large result.
+        let result = msg.result_json();
         let is_error = msg.kind() == MessageKind::ErrorResponse
             || (flight.method == "tools/call"
-                && msg
-                    .result()
-                    .is_some_and(|r| r.get().contains("\"isError\":true")));
+                && result.is_some_and(|r| r.contains("\"isError\":true")));
         let mut ev = self.event(kinds::RESULT);
         ev.method = Some(flight.method);
         ev.tool = flight.tool;
@@ -1025,7 +1031,7 @@ impl Session {
             "bytes": msg.raw().len(),
             "error": is_error,
             "latency_ms": millis(flight.started.elapsed()),
-            "output": msg.result().map(|r| redact_text(r.get(), 1024)),
+            "output": result.map(|r| redact_text(r, 1024)),
         });
         vec![
             Action::Audit {

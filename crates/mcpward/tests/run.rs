@@ -19,6 +19,9 @@ version = 1
 
 [defaults]
 approval_timeout = "30s"
+# These tests forward a token in arguments on purpose, to show the audit log redacts it;
+# `credentials_in_arguments_are_blocked_by_default` covers the default.
+on_secret_in_args = "allow"
 
 [servers.s]
 allow = ["echo", "echo2", "crash", "sample", "progress"]
@@ -342,6 +345,31 @@ fn allowed_calls_are_forwarded_and_denied_calls_never_reach_the_server() {
         "the denied call reached the server:\n{log}"
     );
     assert!(!log.contains("no_such_tool"));
+    assert_log_verifies(&env);
+}
+
+#[test]
+fn credentials_in_arguments_are_blocked_by_default() {
+    let env = Env::new("version = 1\n[servers.s]\nallow = [\"echo\"]\n");
+    let mut gw = env.start(&[]);
+    gw.initialize(false);
+    let r = gw.call(
+        2,
+        "echo",
+        json!({"text": format!("my token is {FAKE_TOKEN}")}),
+    );
+    assert_eq!(error_code(&r), -32001, "{r}");
+    assert!(!r.to_string().contains(FAKE_TOKEN), "{r}");
+    let r = gw.call(3, "echo", json!({"text": "fine"}));
+    assert_eq!(
+        result_text(&r),
+        r#"{"arguments": {"text": "fine"}, "tool": "echo"}"#
+    );
+    assert!(gw.finish().success());
+    assert!(
+        !env.server_log().contains(FAKE_TOKEN),
+        "the server saw the token"
+    );
     assert_log_verifies(&env);
 }
 
