@@ -9,10 +9,16 @@
 //! - [`is_placeholder`], [`is_interpolation`], [`url_credentials`], [`shannon_entropy`]: the
 //!   building blocks, for rules that need them on their own.
 //!
+//! - [`screen::screen`]: sanitize a text bound for a model, then check it for injection and
+//!   secrets.
+//! - [`tools::screen_tool`]: look for poisoning in a tool definition.
+//!
 //! The crate does no I/O: it takes text and returns decisions, so it can be fuzzed and
 //! benchmarked without files or sockets.
 
+pub mod screen;
 pub mod secrets;
+pub mod tools;
 
 pub use secrets::{
     SecretMatch, find_secret_in_assignment, find_secrets, is_interpolation, is_placeholder,
