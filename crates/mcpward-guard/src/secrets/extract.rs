@@ -494,16 +494,60 @@ pub(crate) fn jwt(text: &str, caps: &Captures<'_>, rule: &Rule, out: &mut Vec<Ca
     }
 }
 
-/// Passwords in URL user info and credential-like query parameters.
-pub(crate) fn url(_text: &str, caps: &Captures<'_>, _rule: &Rule, out: &mut Vec<Candidate>) {
-    let m = whole(caps);
-    let trimmed = m
-        .as_str()
-        .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '}']);
+/// Bytes of a URL scheme after its first letter.
+fn is_scheme_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-')
+}
+
+/// Bytes that end a URL in running text.
+fn ends_url(b: u8) -> bool {
+    b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'<' | b'>' | b'`' | b'\\')
+}
+
+/// Passwords in URL user info and credential-like query parameters, at each `://`: the URL is
+/// a scheme of 2 to 31 characters starting with a letter, `://`, and everything up to a blank,
+/// quote, angle bracket, backtick or backslash.
+pub(crate) fn url(
+    text: &str,
+    kw_start: usize,
+    kw_end: usize,
+    _rule: &Rule,
+    cursor: &mut usize,
+    out: &mut Vec<Candidate>,
+) {
+    let bytes = text.as_bytes();
+    let mut run = kw_start;
+    while run > 0 && kw_start - run < 31 && is_scheme_byte(bytes[run - 1]) {
+        run -= 1;
+    }
+    // The earliest letter that leaves at least two scheme characters before `://`.
+    let Some(start) = (run..kw_start.saturating_sub(1)).find(|&i| bytes[i].is_ascii_alphabetic())
+    else {
+        return;
+    };
+    if start < *cursor {
+        return;
+    }
+    let mut end = kw_end;
+    while end < bytes.len() && !ends_url(bytes[end]) {
+        end += 1;
+    }
+    if end == kw_end {
+        return;
+    }
+    *cursor = end;
+    // The URL ends at a byte below 0x80, so `end` is a character boundary.
+    let found = &text[start..end];
+    let trimmed = found.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '}']);
+    // A credential sits in the user info (`user:pass@host`) or in a `name=value` parameter:
+    // most URLs in ordinary text have neither and need no parsing.
+    if !trimmed.as_bytes().iter().any(|&b| b == b'@' || b == b'=') {
+        return;
+    }
     for cred in url_credential_spans(trimmed) {
         out.push(Candidate::new(
-            m.start() + cred.start,
-            m.start() + cred.end,
+            start + cred.start,
+            start + cred.end,
             cred.kind,
             2,
         ));

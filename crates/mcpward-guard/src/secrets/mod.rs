@@ -8,10 +8,13 @@
 //!
 //! # How it works
 //!
-//! Every rule (see [`known_kinds`]) names keywords. One Aho-Corasick automaton over all keywords
-//! finds which rules can possibly match; only their regexes run. A rule's regex is compiled the
-//! first time its keywords occur, once per process, so a short text pays only for the few rules
-//! it can trigger. Candidates are then checked against the format (boundaries, checksums,
+//! Every rule (see [`known_kinds`]) names keywords. One pass of an Aho-Corasick DFA over all
+//! keywords (a table lookup per byte) finds where rules can possibly match; a rule's regex then
+//! runs only on the lines that hold one of its keywords, and key/value rules look only at each
+//! keyword occurrence. The few rules without a fixed text run only inside long runs of token
+//! characters, found by probing every 34th byte. A rule's regex is compiled the first time its
+//! keywords occur, once per process, so a short text pays only for the few rules it can
+//! trigger. Candidates are then checked against the format (boundaries, checksums,
 //! decoding) and against placeholders, references such as `${TOKEN}` ([`is_interpolation`],
 //! [`is_placeholder`]) and low-entropy values ([`shannon_entropy`]). Overlapping candidates are
 //! settled in favour of the most specific rule.
@@ -36,7 +39,8 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::{LazyLock, OnceLock};
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::Anchored;
+use aho_corasick::automaton::Automaton;
 use regex::Regex;
 
 pub use heuristics::{is_interpolation, is_placeholder, shannon_entropy};
@@ -75,6 +79,8 @@ pub(crate) struct Candidate {
     end: usize,
     kind: &'static str,
     priority: u8,
+    /// Index of the rule that found it: among equals, the earlier rule wins.
+    rule: u16,
 }
 
 impl Candidate {
@@ -84,17 +90,47 @@ impl Candidate {
             end,
             kind,
             priority,
+            rule: 0,
         }
     }
 }
 
+/// Rules whose keyword does not lie inside their match, but anywhere in the text (the word
+/// `curl` before a `-u` flag, `asana` near an Asana token): their regex runs over the whole text
+/// once one keyword occurs. Every other rule's match contains one of its keywords and lies on one
+/// line, so the rule runs only on the lines where a keyword occurs.
+const WHOLE_TEXT_RULES: &[&str] = &["asana-pat", "basic-auth"];
+
+/// The shortest run of token characters (`A-Z a-z 0-9 _ . -`) in which the rules without
+/// keywords can match: each of their matches is such a run of this length or more.
+pub(crate) const LONG_RUN: usize = 34;
+
+/// Bytes of the runs that [`LONG_RUN`] measures.
+fn in_long_run(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
+}
+
+/// How a rule is started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scope {
+    /// On each line that holds one of its keywords.
+    Line,
+    /// On the whole text, once one of its keywords occurs anywhere.
+    WholeText,
+    /// On each long run of token characters (rules without keywords).
+    LongRun,
+}
+
 /// The compiled rule set: the keyword automaton and one regex per rule, compiled on first use.
 struct Engine {
-    keywords: AhoCorasick,
+    /// A DFA over every keyword, ASCII case-insensitive, reporting overlapping occurrences.
+    keywords: aho_corasick::dfa::DFA,
     /// For each keyword pattern id, the rules it triggers.
-    triggers: Vec<Vec<usize>>,
-    /// Rules without keywords, which run on every text.
-    always: Vec<usize>,
+    triggers: Vec<Vec<u16>>,
+    /// How each rule is started.
+    scopes: Vec<Scope>,
+    /// Rules without keywords, which run inside long token runs.
+    long_run: Vec<usize>,
     /// One slot per rule, filled by [`Engine::regex`] the first time the rule is triggered.
     /// Compiling all of them up front costs far more than scanning a short text.
     regexes: Vec<OnceLock<Regex>>,
@@ -103,12 +139,20 @@ struct Engine {
 impl Engine {
     fn build() -> Self {
         let mut keywords: Vec<String> = Vec::new();
-        let mut triggers: Vec<Vec<usize>> = Vec::new();
-        let mut always = Vec::new();
+        let mut triggers: Vec<Vec<u16>> = Vec::new();
+        let mut long_run = Vec::new();
+        let mut scopes = Vec::with_capacity(RULES.len());
         for (index, rule) in RULES.iter().enumerate() {
-            if rule.keywords.is_empty() {
-                always.push(index);
-            }
+            scopes.push(if rule.keywords.is_empty() {
+                long_run.push(index);
+                Scope::LongRun
+            } else if WHOLE_TEXT_RULES.contains(&rule.id) {
+                Scope::WholeText
+            } else {
+                Scope::Line
+            });
+            // Fewer than 2^16 rules: the table is a few hundred constant entries.
+            let index = u16::try_from(index).expect("fewer than 65536 rules");
             for keyword in rule.keywords {
                 let keyword = keyword.to_ascii_lowercase();
                 match keywords.iter().position(|k| *k == keyword) {
@@ -120,20 +164,42 @@ impl Engine {
                 }
             }
         }
-        // A DFA costs more to build than a contiguous NFA (about 8.6 M instructions against 2.2 M
-        // for today's ~200 keywords, under 1 ms per process), but the NFA needs 30-60% more
-        // instructions per scanned byte, and every scanned byte goes through this automaton.
-        let automaton = AhoCorasick::builder()
+        // A DFA without prefilter: no prefilter helps with ~200 keywords, and without one the
+        // start state is not "special", so the scan loop below branches only on matches.
+        let automaton = aho_corasick::dfa::DFA::builder()
             .ascii_case_insensitive(true)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .prefilter(false)
+            .start_kind(aho_corasick::StartKind::Unanchored)
             .build(&keywords)
             // The keywords are a small constant list of plain strings; the unit tests build it.
             .expect("the keyword automaton builds from constant keywords");
         Self {
             keywords: automaton,
             triggers,
-            always,
+            scopes,
+            long_run,
             regexes: RULES.iter().map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// Calls `f(pattern, start, end)` for every keyword occurrence, overlapping ones included,
+    /// in the order of their ends. One table lookup per byte; work only at occurrences.
+    fn keyword_hits(&self, text: &str, mut f: impl FnMut(usize, usize, usize)) {
+        let dfa = &self.keywords;
+        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+            return;
+        };
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            sid = dfa.next_state(Anchored::No, sid, b);
+            if dfa.is_special(sid) {
+                if dfa.is_dead(sid) {
+                    return;
+                }
+                for k in 0..dfa.match_len(sid) {
+                    let pattern = dfa.match_pattern(sid, k);
+                    f(pattern.as_usize(), i + 1 - dfa.pattern_len(pattern), i + 1);
+                }
+            }
         }
     }
 
@@ -153,6 +219,45 @@ impl Engine {
 }
 
 static ENGINE: LazyLock<Engine> = LazyLock::new(Engine::build);
+
+/// The runs of at least [`LONG_RUN`] token characters in `text`, as byte ranges.
+///
+/// Probes every `LONG_RUN`-th byte: any such run covers one probe, so the text between probes
+/// that land outside a run is never read.
+fn long_runs(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut runs = Vec::new();
+    let mut probe = LONG_RUN - 1;
+    let mut scanned = 0;
+    while probe < bytes.len() {
+        if !in_long_run(bytes[probe]) {
+            probe += LONG_RUN;
+            continue;
+        }
+        let mut start = probe;
+        while start > scanned && in_long_run(bytes[start - 1]) {
+            start -= 1;
+        }
+        let mut end = probe + 1;
+        while end < bytes.len() && in_long_run(bytes[end]) {
+            end += 1;
+        }
+        if end - start >= LONG_RUN {
+            runs.push(start..end);
+        }
+        scanned = end;
+        probe = end + LONG_RUN;
+    }
+    runs
+}
+
+/// The line around `start..end`: from after the previous `\n` to before the next one.
+fn line_around(text: &str, start: usize, end: usize) -> Range<usize> {
+    let bytes = text.as_bytes();
+    let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
+    let line_end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i);
+    line_start..line_end
+}
 
 /// Bytes that continue a token on either side.
 fn continues_token(b: u8) -> bool {
@@ -213,13 +318,22 @@ fn token_ok(text: &str, start: usize, end: usize, tok: &Tok) -> bool {
         && shannon_entropy(token) >= heuristics::min_entropy_for(token.chars().count())
 }
 
-fn run_rule(text: &str, index: usize, regex: &Regex, out: &mut Vec<Candidate>) {
+/// Runs rule `index` on `text[range]` (its matches lie inside the range; the text around it
+/// still decides boundaries).
+fn run_rule(
+    text: &str,
+    range: Range<usize>,
+    index: usize,
+    regex: &Regex,
+    out: &mut Vec<Candidate>,
+) {
     let rule = &RULES[index];
+    let haystack = &text[..range.end];
     match rule.action {
         Action::Token(tok) => {
-            let mut pos = 0;
-            while pos <= text.len() {
-                let Some(caps) = regex.captures_at(text, pos) else {
+            let mut pos = range.start;
+            while pos <= haystack.len() {
+                let Some(caps) = regex.captures_at(haystack, pos) else {
                     break;
                 };
                 let Some(whole) = caps.get(0) else {
@@ -240,37 +354,29 @@ fn run_rule(text: &str, index: usize, regex: &Regex, out: &mut Vec<Candidate>) {
                 } else {
                     pos = whole.start() + 1;
                 }
-                while pos < text.len() && !text.is_char_boundary(pos) {
+                while pos < haystack.len() && !haystack.is_char_boundary(pos) {
                     pos += 1;
                 }
             }
         }
         Action::Extract(extractor) => {
-            for caps in regex.captures_iter(text) {
+            let mut pos = range.start;
+            while pos <= haystack.len() {
+                let Some(caps) = regex.captures_at(haystack, pos) else {
+                    break;
+                };
+                let Some(whole) = caps.get(0) else {
+                    break;
+                };
+                pos = whole.end().max(whole.start() + 1);
+                while pos < haystack.len() && !haystack.is_char_boundary(pos) {
+                    pos += 1;
+                }
                 extractor(text, &caps, rule, out);
             }
         }
         Action::AtKeyword(_) => {}
     }
-}
-
-/// Which rules can match `text`, and the keyword occurrences that [`Action::AtKeyword`] rules
-/// work from.
-fn prefilter(engine: &Engine, text: &str) -> (Vec<bool>, Vec<(usize, usize, usize)>) {
-    let mut triggered = vec![false; RULES.len()];
-    let mut at_keyword = Vec::new();
-    for &index in &engine.always {
-        triggered[index] = true;
-    }
-    for hit in engine.keywords.find_overlapping_iter(text) {
-        for &index in &engine.triggers[hit.pattern().as_usize()] {
-            triggered[index] = true;
-            if matches!(RULES[index].action, Action::AtKeyword(_)) {
-                at_keyword.push((index, hit.start(), hit.end()));
-            }
-        }
-    }
-    (triggered, at_keyword)
 }
 
 /// Keeps the most specific of overlapping candidates: higher priority first, then the longer
@@ -282,6 +388,7 @@ fn resolve(mut candidates: Vec<Candidate>) -> Vec<SecretMatch> {
             .cmp(&a.priority)
             .then((b.end - b.start).cmp(&(a.end - a.start)))
             .then(a.start.cmp(&b.start))
+            .then(a.rule.cmp(&b.rule))
     });
     let mut chosen: BTreeMap<usize, Candidate> = BTreeMap::new();
     for candidate in candidates {
@@ -313,24 +420,47 @@ pub fn find_secrets(text: &str) -> Vec<SecretMatch> {
         return Vec::new();
     }
     let engine = &*ENGINE;
-    let (triggered, at_keyword) = prefilter(engine, text);
     let mut candidates = Vec::new();
-    for (index, _) in triggered.iter().enumerate().filter(|(_, t)| **t) {
-        if let Some(regex) = engine.regex(index) {
-            run_rule(text, index, regex, &mut candidates);
+    // Per rule, how far its regex has already run: a rule runs at most once per line.
+    // For a rule that works at keyword occurrences, how far it has judged the text instead.
+    let mut done = vec![0usize; RULES.len()];
+    engine.keyword_hits(text, |pattern, start, end| {
+        for &rule_number in &engine.triggers[pattern] {
+            let index = usize::from(rule_number);
+            let first_new = candidates.len();
+            let rule = &RULES[index];
+            if let Action::AtKeyword(extractor) = rule.action {
+                if start >= done[index] {
+                    extractor(text, start, end, rule, &mut done[index], &mut candidates);
+                }
+            } else if end > done[index] {
+                let range = match engine.scopes[index] {
+                    Scope::WholeText => 0..text.len(),
+                    Scope::Line | Scope::LongRun => line_around(text, start, end),
+                };
+                done[index] = range.end.max(end);
+                if let Some(regex) = engine.regex(index) {
+                    run_rule(text, range, index, regex, &mut candidates);
+                }
+            }
+            for c in &mut candidates[first_new..] {
+                c.rule = rule_number;
+            }
         }
-    }
-    let mut cursor = 0;
-    for (index, start, end) in at_keyword {
-        if let (Action::AtKeyword(extractor), true) = (RULES[index].action, start >= cursor) {
-            extractor(
-                text,
-                start,
-                end,
-                &RULES[index],
-                &mut cursor,
-                &mut candidates,
-            );
+    });
+    if !engine.long_run.is_empty() {
+        for run in long_runs(text) {
+            for &index in &engine.long_run {
+                let first_new = candidates.len();
+                if let Some(regex) = engine.regex(index) {
+                    run_rule(text, run.clone(), index, regex, &mut candidates);
+                }
+                // Fewer than 2^16 rules, as `Engine::build` checked.
+                let rule_number = u16::try_from(index).unwrap_or(u16::MAX);
+                for c in &mut candidates[first_new..] {
+                    c.rule = rule_number;
+                }
+            }
         }
     }
     resolve(candidates)

@@ -77,7 +77,9 @@ pub(crate) enum Action {
 pub(crate) struct Rule {
     /// Stable id, reported as the match kind.
     pub(crate) id: &'static str,
-    /// Prefilter keywords (ASCII case-insensitive); empty means the rule always runs.
+    /// Prefilter keywords (ASCII case-insensitive). A rule without keywords runs only inside
+    /// runs of at least [`LONG_RUN`](super::LONG_RUN) token characters, so every match of its
+    /// regex must be one.
     pub(crate) keywords: &'static [&'static str],
     /// The regex, compiled the first time the rule is triggered (empty for
     /// [`Action::AtKeyword`] rules).
@@ -427,7 +429,7 @@ pub(crate) static RULES: &[Rule] = &[
         r"[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}",
     ),
     token("pulumi-access-token", &["pul-"], r"pul-[a-f0-9]{40}"),
-    token("octopus-deploy-api-key", &[], r"API-[A-Z0-9]{26}"),
+    token("octopus-deploy-api-key", &["api-"], r"API-[A-Z0-9]{26}"),
     token(
         "dockerhub-token",
         &["dckr_pat_", "dckr_oat_"],
@@ -456,7 +458,7 @@ pub(crate) static RULES: &[Rule] = &[
     token("nuget-api-key", &["oy2"], r"oy2[a-z0-9]{43}"),
     token_v(
         "crates-io-token",
-        &[],
+        &["cio"],
         r"cio[A-Za-z0-9]{32}",
         Verify::MixedCase,
     ),
@@ -491,9 +493,9 @@ pub(crate) static RULES: &[Rule] = &[
         &["hooks.slack.com"],
         r"(?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]{6,12}/[A-Z0-9]{6,12}/(?:[0-9]{6,20}/)?[A-Za-z0-9]{20,32}",
     ),
-    // Rules without keywords run on every text: their only fixed text is too short or too
-    // common to gate on, so the regex's own literal search does the filtering.
-    // The Discord token is base64 of a numeric user id and carries no fixed text at all.
+    // Rules without keywords run only inside long runs of token characters (see
+    // `LONG_RUN`): their only fixed text is too short or too common to gate on, and the Discord
+    // token, base64 of a numeric user id, carries no fixed text at all.
     token(
         "discord-bot-token",
         &[],
@@ -529,7 +531,7 @@ pub(crate) static RULES: &[Rule] = &[
         r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}",
     ),
     token("mailgun-api-key", &["key-"], r"key-[0-9a-f]{32}"),
-    token("mailchimp-api-key", &[], r"[0-9a-f]{32}-us[0-9]{1,2}"),
+    token("mailchimp-api-key", &["-us"], r"[0-9a-f]{32}-us[0-9]{1,2}"),
     keyed(
         "postmark-server-token",
         &["postmark"],
@@ -741,7 +743,7 @@ pub(crate) static RULES: &[Rule] = &[
     ),
     token_v(
         "facebook-page-token",
-        &[],
+        &["eaa"],
         r"EAA[A-Za-z0-9]{90,}",
         Verify::AllClasses,
     ),
@@ -863,12 +865,12 @@ pub(crate) static RULES: &[Rule] = &[
         r"eyJ[A-Za-z0-9_-]{8,}={0,2}\.eyJ[A-Za-z0-9_-]{2,}={0,2}(?:\.[A-Za-z0-9_-]{4,}={0,2})?",
         extract::jwt,
     ),
-    extract(
-        "basic-auth-url",
-        &["://"],
-        r"[A-Za-z][A-Za-z0-9+.\-]{1,30}://[^\s\x22'<>\x60\\]+",
-        extract::url,
-    ),
+    Rule {
+        id: "basic-auth-url",
+        keywords: &["://"],
+        pattern: "",
+        action: Action::AtKeyword(extract::url),
+    },
     extract(
         "bearer-token",
         &["authorization"],
