@@ -32,6 +32,7 @@
 mod encoding;
 mod extract;
 mod heuristics;
+mod keywords;
 mod rules;
 mod url;
 
@@ -39,8 +40,6 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::{LazyLock, OnceLock};
 
-use aho_corasick::Anchored;
-use aho_corasick::automaton::Automaton;
 use regex::Regex;
 
 pub use heuristics::{is_interpolation, is_placeholder, shannon_entropy};
@@ -101,6 +100,76 @@ impl Candidate {
 /// line, so the rule runs only on the lines where a keyword occurs.
 const WHOLE_TEXT_RULES: &[&str] = &["asana-pat", "basic-auth"];
 
+/// Key-name rules whose key is not always followed by an assignment (`SSWS <token>`, a
+/// Facebook token anywhere after the word), and token rules whose match may hold a blank
+/// (`FlyV1 fm2_…`): they skip the cheap checks of [`Gate`].
+const UNGATED_RULES: &[&str] = &["okta-api-token", "facebook-access-token", "flyio-token"];
+
+/// The shortest token that a prefixed token rule reports, around its keyword.
+const MIN_TOKEN: usize = 16;
+
+/// A cheap check at a keyword occurrence, before a rule's regex runs on its line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Gate {
+    /// None: the regex runs.
+    Open,
+    /// The keyword lies in a run of at least [`MIN_TOKEN`] bytes without blanks, quotes or
+    /// brackets (a token rule: ordinary words such as `key-value` or `api-docs` fail).
+    Token,
+    /// The key name that holds the keyword is followed by `=` or `:` (a key-name rule).
+    Assignment,
+}
+
+/// Bytes that end a token for [`Gate::Token`].
+fn delimits(b: u8) -> bool {
+    b.is_ascii_whitespace()
+        || matches!(
+            b,
+            b'"' | b'\'' | b'`' | b'<' | b'>' | b'(' | b')' | b'{' | b'}' | b'[' | b']' | b',' | b';'
+        )
+}
+
+impl Gate {
+    fn passes(self, bytes: &[u8], start: usize, end: usize) -> bool {
+        match self {
+            Gate::Open => true,
+            Gate::Token => {
+                let left = bytes[..start]
+                    .iter()
+                    .rev()
+                    .take(MIN_TOKEN)
+                    .take_while(|&&b| !delimits(b))
+                    .count();
+                let right = bytes[end..]
+                    .iter()
+                    .take(MIN_TOKEN)
+                    .take_while(|&&b| !delimits(b))
+                    .count();
+                left + (end - start) + right >= MIN_TOKEN
+            }
+            Gate::Assignment => {
+                let mut i = end;
+                while i < bytes.len()
+                    && i - end < 80
+                    && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'.' | b'-'))
+                {
+                    i += 1;
+                }
+                if bytes.get(i) == Some(&b'\\') {
+                    i += 1;
+                }
+                if matches!(bytes.get(i), Some(b'"' | b'\'')) {
+                    i += 1;
+                }
+                while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+                    i += 1;
+                }
+                matches!(bytes.get(i), Some(b'=' | b':'))
+            }
+        }
+    }
+}
+
 /// The shortest run of token characters (`A-Z a-z 0-9 _ . -`) in which the rules without
 /// keywords can match: each of their matches is such a run of this length or more.
 pub(crate) const LONG_RUN: usize = 34;
@@ -123,12 +192,14 @@ enum Scope {
 
 /// The compiled rule set: the keyword automaton and one regex per rule, compiled on first use.
 struct Engine {
-    /// A DFA over every keyword, ASCII case-insensitive, reporting overlapping occurrences.
-    keywords: aho_corasick::dfa::DFA,
+    /// Every keyword, ASCII case-insensitive, reporting overlapping occurrences.
+    keywords: keywords::Keywords,
     /// For each keyword pattern id, the rules it triggers.
     triggers: Vec<Vec<u16>>,
     /// How each rule is started.
     scopes: Vec<Scope>,
+    /// The check at each keyword occurrence before a rule's regex runs.
+    gates: Vec<Gate>,
     /// Rules without keywords, which run inside long token runs.
     long_run: Vec<usize>,
     /// One slot per rule, filled by [`Engine::regex`] the first time the rule is triggered.
@@ -142,7 +213,14 @@ impl Engine {
         let mut triggers: Vec<Vec<u16>> = Vec::new();
         let mut long_run = Vec::new();
         let mut scopes = Vec::with_capacity(RULES.len());
+        let mut gates = Vec::with_capacity(RULES.len());
         for (index, rule) in RULES.iter().enumerate() {
+            gates.push(match rule.action {
+                _ if UNGATED_RULES.contains(&rule.id) => Gate::Open,
+                Action::Token(tok) if tok.key_start => Gate::Assignment,
+                Action::Token(_) => Gate::Token,
+                Action::Extract(_) | Action::AtKeyword(_) => Gate::Open,
+            });
             scopes.push(if rule.keywords.is_empty() {
                 long_run.push(index);
                 Scope::LongRun
@@ -164,42 +242,16 @@ impl Engine {
                 }
             }
         }
-        // A DFA without prefilter: no prefilter helps with ~200 keywords, and without one the
-        // start state is not "special", so the scan loop below branches only on matches.
-        let automaton = aho_corasick::dfa::DFA::builder()
-            .ascii_case_insensitive(true)
-            .prefilter(false)
-            .start_kind(aho_corasick::StartKind::Unanchored)
-            .build(&keywords)
+        let automaton = keywords::Keywords::new(&keywords)
             // The keywords are a small constant list of plain strings; the unit tests build it.
             .expect("the keyword automaton builds from constant keywords");
         Self {
             keywords: automaton,
             triggers,
             scopes,
+            gates,
             long_run,
             regexes: RULES.iter().map(|_| OnceLock::new()).collect(),
-        }
-    }
-
-    /// Calls `f(pattern, start, end)` for every keyword occurrence, overlapping ones included,
-    /// in the order of their ends. One table lookup per byte; work only at occurrences.
-    fn keyword_hits(&self, text: &str, mut f: impl FnMut(usize, usize, usize)) {
-        let dfa = &self.keywords;
-        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
-            return;
-        };
-        for (i, &b) in text.as_bytes().iter().enumerate() {
-            sid = dfa.next_state(Anchored::No, sid, b);
-            if dfa.is_special(sid) {
-                if dfa.is_dead(sid) {
-                    return;
-                }
-                for k in 0..dfa.match_len(sid) {
-                    let pattern = dfa.match_pattern(sid, k);
-                    f(pattern.as_usize(), i + 1 - dfa.pattern_len(pattern), i + 1);
-                }
-            }
         }
     }
 
@@ -424,7 +476,14 @@ pub fn find_secrets(text: &str) -> Vec<SecretMatch> {
     // Per rule, how far its regex has already run: a rule runs at most once per line.
     // For a rule that works at keyword occurrences, how far it has judged the text instead.
     let mut done = vec![0usize; RULES.len()];
-    engine.keyword_hits(text, |pattern, start, end| {
+    let mut hits = Vec::new();
+    engine.keywords.find_all(text.as_bytes(), &mut hits);
+    for keywords::Hit {
+        pattern,
+        start,
+        end,
+    } in hits
+    {
         for &rule_number in &engine.triggers[pattern] {
             let index = usize::from(rule_number);
             let first_new = candidates.len();
@@ -433,7 +492,7 @@ pub fn find_secrets(text: &str) -> Vec<SecretMatch> {
                 if start >= done[index] {
                     extractor(text, start, end, rule, &mut done[index], &mut candidates);
                 }
-            } else if end > done[index] {
+            } else if end > done[index] && engine.gates[index].passes(text.as_bytes(), start, end) {
                 let range = match engine.scopes[index] {
                     Scope::WholeText => 0..text.len(),
                     Scope::Line | Scope::LongRun => line_around(text, start, end),
@@ -447,7 +506,7 @@ pub fn find_secrets(text: &str) -> Vec<SecretMatch> {
                 c.rule = rule_number;
             }
         }
-    });
+    }
     if !engine.long_run.is_empty() {
         for run in long_runs(text) {
             for &index in &engine.long_run {

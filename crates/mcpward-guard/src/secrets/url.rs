@@ -146,6 +146,18 @@ enum Param {
 /// [`CREDENTIAL_PARAMS`], one ending in [`CREDENTIAL_ENDINGS`] or in a bare `key` word
 /// (`exaApiKey`, `x-api-key`, `mapsKey`), except pagination, CSRF and public-key names.
 fn classify_param(name: &str) -> Option<Param> {
+    // Every credential name holds one of these; most parameters (`style=`, `page=`) hold none
+    // and are dismissed without splitting them into words.
+    const STEMS: &[&[u8]] = &[
+        b"token", b"key", b"secret", b"pass", b"pwd", b"sig", b"auth", b"cred",
+    ];
+    let bytes = name.as_bytes();
+    if !STEMS
+        .iter()
+        .any(|stem| bytes.windows(stem.len()).any(|w| w.eq_ignore_ascii_case(stem)))
+    {
+        return None;
+    }
     let normalized: String = name
         .chars()
         .filter(|c| !matches!(c, '-' | '_'))

@@ -1,0 +1,194 @@
+//! The keyword scanner: every keyword occurrence in a text in one table lookup per byte.
+//!
+//! `aho-corasick` builds the automaton (an Aho-Corasick DFA over all keywords, ASCII
+//! case-insensitive, reporting overlapping occurrences). Its states are then copied into one
+//! flat table indexed by state and byte class, numbered so that one comparison tells a state
+//! that ends a keyword from one that does not. The scan loop is a load of the byte's class, a
+//! load of the next state and a comparison: the crate's own search loop spends about twice the
+//! instructions per byte through its general interface.
+
+use std::collections::HashMap;
+
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{Anchored, StartKind};
+
+/// Entries in the transition table: states × byte classes must stay below this.
+const TABLE_SIZE: usize = 1 << 16;
+
+/// A compiled keyword set.
+pub(crate) struct Keywords {
+    /// Byte to its class: bytes that lead every state to the same next state share one.
+    classes: [u8; 256],
+    /// Number of classes: the width of one state's row in `table`.
+    stride: usize,
+    /// Row offset (state × `stride`) of the next state, for each state's row and class. Its
+    /// fixed size lets a masked index go without a bounds check.
+    table: Box<[u16; TABLE_SIZE]>,
+    /// The start state's row offset.
+    start: u16,
+    /// Row offsets from this one up end at least one keyword.
+    first_match: u16,
+    /// For each matching state (by `(row - first_match) / stride`): the keywords it ends, as
+    /// (pattern id, length).
+    matches: Vec<Vec<(usize, usize)>>,
+}
+
+impl Keywords {
+    /// Builds the scanner; `None` if the automaton cannot be built (an empty or huge set).
+    pub(crate) fn new(keywords: &[String]) -> Option<Self> {
+        let dfa = aho_corasick::dfa::DFA::builder()
+            .ascii_case_insensitive(true)
+            .prefilter(false)
+            .start_kind(StartKind::Unanchored)
+            .build(keywords)
+            .ok()?;
+        let start = dfa.start_state(Anchored::No).ok()?;
+        // Every state reachable from the start, in discovery order.
+        let mut order = vec![start];
+        let mut seen = HashMap::from([(start, 0usize)]);
+        let mut next = 0;
+        while next < order.len() {
+            let sid = order[next];
+            next += 1;
+            for b in 0..=255u8 {
+                let to = dfa.next_state(Anchored::No, sid, b);
+                if let std::collections::hash_map::Entry::Vacant(e) = seen.entry(to) {
+                    e.insert(order.len());
+                    order.push(to);
+                }
+            }
+        }
+        // Non-matching states first, then matching ones.
+        let mut states: Vec<_> = order.iter().copied().filter(|&s| !dfa.is_match(s)).collect();
+        let first_match_state = states.len();
+        states.extend(order.iter().copied().filter(|&s| dfa.is_match(s)));
+        let dense: HashMap<_, usize> = states.iter().enumerate().map(|(i, &s)| (s, i)).collect();
+        // Byte classes: bytes whose transitions agree in every state.
+        let mut classes = [0u8; 256];
+        let mut signatures: HashMap<Vec<usize>, u8> = HashMap::new();
+        for b in 0..=255u8 {
+            let signature: Vec<usize> = states
+                .iter()
+                .map(|&s| dense[&dfa.next_state(Anchored::No, s, b)])
+                .collect();
+            let count = signatures.len();
+            let class = *signatures
+                .entry(signature)
+                .or_insert_with(|| u8::try_from(count).unwrap_or(u8::MAX));
+            classes[usize::from(b)] = class;
+        }
+        let stride = signatures.len();
+        let mut representative = vec![0u8; stride];
+        for b in (0..=255u8).rev() {
+            representative[usize::from(classes[usize::from(b)])] = b;
+        }
+        // Every row must fit in the table: states × classes below 2^16.
+        if states.len() * stride > TABLE_SIZE {
+            return None;
+        }
+        let row = |state: usize| u16::try_from(state * stride).ok();
+        let mut table = Box::new([0u16; TABLE_SIZE]);
+        for (i, &s) in states.iter().enumerate() {
+            for (class, &b) in representative.iter().enumerate() {
+                table[i * stride + class] = row(dense[&dfa.next_state(Anchored::No, s, b)])?;
+            }
+        }
+        let matches = states[first_match_state..]
+            .iter()
+            .map(|&s| {
+                (0..dfa.match_len(s))
+                    .map(|k| {
+                        let pattern = dfa.match_pattern(s, k);
+                        let len = dfa.pattern_len(pattern);
+                        (pattern.as_usize(), len)
+                    })
+                    .collect()
+            })
+            .collect();
+        Some(Self {
+            classes,
+            stride,
+            table,
+            start: row(dense[&start])?,
+            first_match: row(first_match_state)?,
+            matches,
+        })
+    }
+
+    /// Appends every keyword occurrence, overlapping ones included, in the order of their ends,
+    /// as (pattern id, start, end).
+    pub(crate) fn find_all(&self, text: &[u8], out: &mut Vec<Hit>) {
+        // Locals, so that the loop keeps them in registers.
+        let classes = &self.classes;
+        let table: &[u16; TABLE_SIZE] = &self.table;
+        let first_match = self.first_match;
+        let mut state = self.start;
+        // A row offset plus a class stays inside the table (checked when it was built), so
+        // the mask never changes the index; it only spares the bounds check.
+        let step = |state: u16, b: u8| {
+            table[(usize::from(state) + usize::from(classes[usize::from(b)])) & (TABLE_SIZE - 1)]
+        };
+        let mut chunks = text.chunks_exact(4);
+        let mut at = 0;
+        for chunk in &mut chunks {
+            for (k, &b) in chunk.iter().enumerate() {
+                state = step(state, b);
+                if state >= first_match {
+                    self.report(state, at + k + 1, out);
+                }
+            }
+            at += 4;
+        }
+        for (k, &b) in chunks.remainder().iter().enumerate() {
+            state = step(state, b);
+            if state >= first_match {
+                self.report(state, at + k + 1, out);
+            }
+        }
+    }
+
+    /// Appends the keywords that matching state `state` ends at `end`.
+    #[inline(never)]
+    fn report(&self, state: u16, end: usize, out: &mut Vec<Hit>) {
+        let index = usize::from(state - self.first_match) / self.stride;
+        for &(pattern, len) in &self.matches[index] {
+            out.push(Hit {
+                pattern,
+                start: end - len,
+                end,
+            });
+        }
+    }
+}
+
+/// One keyword occurrence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Hit {
+    /// Which keyword (its index in the list the scanner was built from).
+    pub(crate) pattern: usize,
+    /// Byte range of the occurrence.
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_overlapping_keywords_without_regard_to_case() {
+        let words: Vec<String> = ["token", "authtoken", "auth", "ok"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        let scanner = Keywords::new(&words).expect("builds");
+        let mut found = Vec::new();
+        scanner.find_all(b"x_AuthToken=ok", &mut found);
+        let mut hits: Vec<_> = found.iter().map(|h| (h.pattern, h.start, h.end)).collect();
+        hits.sort_unstable();
+        assert_eq!(hits, vec![(0, 6, 11), (1, 2, 11), (2, 2, 6), (3, 7, 9), (3, 12, 14)]);
+        found.clear();
+        scanner.find_all(b"nothing to see", &mut found);
+        assert!(found.is_empty());
+    }
+}
