@@ -501,7 +501,55 @@ fn is_scheme_byte(b: u8) -> bool {
 
 /// Bytes that end a URL in running text.
 fn ends_url(b: u8) -> bool {
-    b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'<' | b'>' | b'`' | b'\\')
+    URL_END[usize::from(b)]
+}
+
+/// [`ends_url`] as a table: blanks, quotes, angle brackets, backtick, backslash.
+static URL_END: [bool; 256] = {
+    let mut table = [false; 256];
+    let ends = b" \t\n\r\x0b\x0c\"'<>`\\";
+    let mut i = 0;
+    while i < ends.len() {
+        table[ends[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// Whether a URL can hold a credential at all: user info (`user:pass@host`), or a parameter
+/// whose name holds a credential stem (`token`, `key`, `secret`, `pass`, `pwd`, `sig`, `auth`,
+/// `cred`). Most URLs in ordinary text (links, badges) have neither and need no parsing.
+fn may_hold_credential(url: &str) -> bool {
+    const STEMS: &[&[u8]] = &[
+        b"token", b"key", b"secret", b"pass", b"pwd", b"sig", b"auth", b"cred",
+    ];
+    let bytes = url.as_bytes();
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let authority_end = bytes[after_scheme..]
+        .iter()
+        .position(|&b| matches!(b, b'/' | b'?' | b'#'))
+        .map_or(bytes.len(), |i| after_scheme + i);
+    if bytes[after_scheme..authority_end].contains(&b'@') {
+        return true;
+    }
+    let mut name_start = after_scheme;
+    for (i, &b) in bytes.iter().enumerate().skip(after_scheme) {
+        match b {
+            b'?' | b'&' | b';' | b'/' | b'#' => name_start = i + 1,
+            b'=' => {
+                let name = &bytes[name_start.min(i)..i];
+                if STEMS
+                    .iter()
+                    .any(|stem| name.windows(stem.len()).any(|w| w.eq_ignore_ascii_case(stem)))
+                {
+                    return true;
+                }
+                name_start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Passwords in URL user info and credential-like query parameters, at each `://`: the URL is
@@ -529,19 +577,23 @@ pub(crate) fn url(
         return;
     }
     let mut end = kw_end;
+    let mut assigns = false;
     while end < bytes.len() && !ends_url(bytes[end]) {
+        assigns |= matches!(bytes[end], b'@' | b'=');
         end += 1;
     }
     if end == kw_end {
         return;
     }
     *cursor = end;
+    // Without `@` or `=` there is neither user info nor a parameter value.
+    if !assigns {
+        return;
+    }
     // The URL ends at a byte below 0x80, so `end` is a character boundary.
     let found = &text[start..end];
     let trimmed = found.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '}']);
-    // A credential sits in the user info (`user:pass@host`) or in a `name=value` parameter:
-    // most URLs in ordinary text have neither and need no parsing.
-    if !trimmed.as_bytes().iter().any(|&b| b == b'@' || b == b'=') {
+    if !may_hold_credential(trimmed) {
         return;
     }
     for cred in url_credential_spans(trimmed) {
