@@ -150,7 +150,7 @@ fn json(prose: &str, code: &str) -> String {
         let Some((a, b)) = chunks.next() else {
             break;
         };
-        let chunk = String::from_utf8_lossy(if id % 2 == 0 { a } else { b });
+        let chunk = String::from_utf8_lossy(if id.is_multiple_of(2) { a } else { b });
         let reply = serde_json::json!({
             "jsonrpc": "2.0",
             "id": id,

@@ -3,11 +3,13 @@
 //!
 //! Run with `cargo test -p mcpward-guard --test guard datasets -- --nocapture` to see the table.
 //!
-//! Some cases are left out of the measurement, and some negatives are "contested": both kinds
-//! are listed below with the reason, and the raw numbers are printed next to the adjudicated
-//! ones. A contested negative is one whose text holds a credential by a documented format or a
-//! literal value assigned to a credential-like key; the upstream label only says that one
-//! upstream rule must not fire on it.
+//! Some cases are left out of the measurement (a public IP address, a format fixture whose
+//! secret is a run of `x`, a text labelled both ways), each with its reason. The targets hold
+//! on the raw numbers: recall of at least 95% and at most 2% of the negatives flagged. The
+//! negatives still flagged are listed as "contested", with the reason why each holds a
+//! credential by a documented format or a literal value assigned to a credential-like key (the
+//! upstream label only says that one upstream rule must not fire on it); any other flagged
+//! negative fails the test.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -117,28 +119,9 @@ const CONTESTED: &[(&str, &str, &str, &str)] = &[
         "meraki_token = 5cb4a5f0",
         "a 67-character literal assigned to a token name (negative only for the Meraki rule)",
     ),
-    (
-        "detect-secrets",
-        "npm",
-        "_authToken=743b294a-cd03-11ec-9d64-0242ac120002",
-        "a token literal assigned to _authToken (negative only for the .npmrc-line plugin)",
-    ),
 ];
 
-/// A bare, well-formed Google API key: upstream rejects these only through a list of keys known
-/// to be published in SDK test fixtures, which no format rule can know.
-fn bare_google_api_key(text: &str) -> bool {
-    text.len() == 39
-        && text.starts_with("AIza")
-        && text[4..]
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
 fn contested(case: &Case) -> Option<&'static str> {
-    if case.dataset == "gitleaks" && case.rule == "gcp-api-key" && bare_google_api_key(&case.text) {
-        return Some("a bare, well-formed Google API key that upstream allows by value");
-    }
     CONTESTED
         .iter()
         .find(|(dataset, rule, fragment, _)| {
@@ -294,16 +277,22 @@ fn labelled_cases_meet_recall_and_false_positive_targets() {
             "{name}: recall {:.3} < 0.95",
             t.recall()
         );
-        assert!(
-            t.fp_rate() <= 0.02,
-            "{name}: false-positive rate {:.3} > 0.02",
-            t.fp_rate()
-        );
-        // Regression guard on the unadjudicated number.
-        assert!(
-            t.raw_fp_rate() <= 0.08,
-            "{name}: raw false-positive rate {:.3}",
-            t.raw_fp_rate()
+        assert_eq!(
+            t.flagged, t.contested_flagged,
+            "{name}: a negative outside the contested list was flagged"
         );
     }
+    // The target is on the samples as given: every flagged negative counts, contested or not.
+    let (_, combined) = &tallies[2];
+    assert!(
+        combined.raw_fp_rate() <= 0.02,
+        "combined raw false-positive rate {:.4} > 0.02",
+        combined.raw_fp_rate()
+    );
+    // Regression guards at today's counts: 88/90 and 6/288 (gitleaks), 39/41 and 0/62
+    // (detect-secrets).
+    let (_, gitleaks) = &tallies[0];
+    let (_, detect_secrets) = &tallies[1];
+    assert!(gitleaks.detected >= 88 && gitleaks.flagged <= 6);
+    assert!(detect_secrets.detected >= 39 && detect_secrets.flagged == 0);
 }

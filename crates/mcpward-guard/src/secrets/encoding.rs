@@ -85,7 +85,7 @@ pub(crate) fn base62(mut value: u32, width: usize) -> String {
 }
 
 /// Whether a classic GitHub token (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_` followed by 36
-/// characters) carries a valid checksum: its last six characters are the base62 CRC-32 of the 30
+/// characters), or an npm token in the same format (`npm_`), carries a valid checksum: its last six characters are the base62 CRC-32 of the 30
 /// random characters before them.
 pub(crate) fn github_checksum_ok(token: &str) -> bool {
     let Some(body) = token.get(4..) else {

@@ -5,8 +5,8 @@ use regex::Captures;
 
 use super::encoding::base64_decode;
 use super::heuristics::{
-    KeyClass, classify_key, is_placeholder, looks_secret, password_ok, reference_default,
-    shannon_entropy, strip_auth_scheme, strip_quotes,
+    KeyClass, classify_key, is_placeholder, is_time_based_uuid, looks_secret, password_ok,
+    reference_default, shannon_entropy, strip_auth_scheme, strip_quotes,
 };
 use super::rules::{Rule, VENDOR_PREFIXES};
 use super::url::url_credential_spans;
@@ -198,7 +198,7 @@ pub(crate) fn generic(
     let end = start + value.len();
     // An unquoted value followed by `(`, `<` or `[` is a call, a generic type or an index.
     let code = matches!(bytes.get(end), Some(b'(' | b'<' | b'['));
-    if code || has_vendor_prefix(value) || !looks_secret(value) {
+    if code || has_vendor_prefix(value) || !looks_secret(value) || is_time_based_uuid(value) {
         return;
     }
     out.push(Candidate::new(start, end, rule.id, 0));
@@ -221,7 +221,7 @@ fn reference_value(text: &str, pos: usize, rule: &Rule, out: &mut Vec<Candidate>
     let raw = &text[start..stop];
     let value = strip_auth_scheme(strip_quotes(raw));
     let value_start = start + (value.as_ptr() as usize - raw.as_ptr() as usize);
-    if !has_vendor_prefix(value) && looks_secret(value) {
+    if !has_vendor_prefix(value) && looks_secret(value) && !is_time_based_uuid(value) {
         out.push(Candidate::new(
             value_start,
             value_start + value.len(),
@@ -538,10 +538,10 @@ fn may_hold_credential(url: &str) -> bool {
             b'?' | b'&' | b';' | b'/' | b'#' => name_start = i + 1,
             b'=' => {
                 let name = &bytes[name_start.min(i)..i];
-                if STEMS
-                    .iter()
-                    .any(|stem| name.windows(stem.len()).any(|w| w.eq_ignore_ascii_case(stem)))
-                {
+                if STEMS.iter().any(|stem| {
+                    name.windows(stem.len())
+                        .any(|w| w.eq_ignore_ascii_case(stem))
+                }) {
                     return true;
                 }
                 name_start = i + 1;

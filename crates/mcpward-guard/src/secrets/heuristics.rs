@@ -1049,6 +1049,13 @@ pub(crate) fn password_ok(pass: &str, user: Option<&str>) -> bool {
     !is_placeholder(pass) && !has_reference(pass)
 }
 
+/// A UUID of version 1, 2 or 6: a timestamp, a clock sequence and a node (often a MAC
+/// address). It carries at most 14 random bits, so it identifies something rather than
+/// guarding it; credentials drawn as UUIDs are version 4 (random) or 7.
+pub(crate) fn is_time_based_uuid(v: &str) -> bool {
+    is_uuid(v) && matches!(v.as_bytes().get(14), Some(b'1' | b'2' | b'6'))
+}
+
 /// `8-4-4-4-12` hexadecimal digits.
 fn is_uuid(v: &str) -> bool {
     let groups: Vec<&str> = v.split('-').collect();

@@ -67,7 +67,11 @@ impl Keywords {
             }
         }
         // Non-matching states first, then matching ones.
-        let mut states: Vec<_> = order.iter().copied().filter(|&s| !dfa.is_match(s)).collect();
+        let mut states: Vec<_> = order
+            .iter()
+            .copied()
+            .filter(|&s| !dfa.is_match(s))
+            .collect();
         let first_match_state = states.len();
         states.extend(order.iter().copied().filter(|&s| dfa.is_match(s)));
         let dense: HashMap<_, usize> = states.iter().enumerate().map(|(i, &s)| (s, i)).collect();
@@ -165,7 +169,8 @@ impl Keywords {
             let mut s = state[k];
             while pos[k] < bounds[k + 1] {
                 let b = text[pos[k]];
-                s = table[(usize::from(s) + usize::from(classes[usize::from(b)])) & (TABLE_SIZE - 1)];
+                s = table
+                    [(usize::from(s) + usize::from(classes[usize::from(b)])) & (TABLE_SIZE - 1)];
                 pos[k] += 1;
                 if s >= first_match && pos[k] > bounds[k] {
                     self.report(s, pos[k], &mut lane_hits[k]);
@@ -188,8 +193,8 @@ impl Keywords {
         for (i, &b) in text[from..to].iter().enumerate() {
             // A row offset plus a class stays inside the table (checked when it was built), so
             // the mask never changes the index; it only spares the bounds check.
-            state =
-                table[(usize::from(state) + usize::from(classes[usize::from(b)])) & (TABLE_SIZE - 1)];
+            state = table
+                [(usize::from(state) + usize::from(classes[usize::from(b)])) & (TABLE_SIZE - 1)];
             if state >= first_match {
                 self.report(state, from + i + 1, out);
             }
@@ -235,7 +240,10 @@ mod tests {
         scanner.find_all(b"x_AuthToken=ok", &mut found);
         let mut hits: Vec<_> = found.iter().map(|h| (h.pattern, h.start, h.end)).collect();
         hits.sort_unstable();
-        assert_eq!(hits, vec![(0, 6, 11), (1, 2, 11), (2, 2, 6), (3, 7, 9), (3, 12, 14)]);
+        assert_eq!(
+            hits,
+            vec![(0, 6, 11), (1, 2, 11), (2, 2, 6), (3, 7, 9), (3, 12, 14)]
+        );
         found.clear();
         scanner.find_all(b"nothing to see", &mut found);
         assert!(found.is_empty());

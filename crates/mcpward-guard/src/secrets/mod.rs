@@ -125,7 +125,18 @@ fn delimits(b: u8) -> bool {
     b.is_ascii_whitespace()
         || matches!(
             b,
-            b'"' | b'\'' | b'`' | b'<' | b'>' | b'(' | b')' | b'{' | b'}' | b'[' | b']' | b',' | b';'
+            b'"' | b'\''
+                | b'`'
+                | b'<'
+                | b'>'
+                | b'('
+                | b')'
+                | b'{'
+                | b'}'
+                | b'['
+                | b']'
+                | b','
+                | b';'
         )
 }
 
@@ -522,6 +533,7 @@ pub fn find_secrets(text: &str) -> Vec<SecretMatch> {
             }
         }
     }
+    candidates.retain(|c| !rules::KNOWN_PUBLIC.contains(&&text[c.start..c.end]));
     resolve(candidates)
 }
 
@@ -631,7 +643,9 @@ fn assignment(key: &str, value: &str, depth: usize) -> Option<SecretMatch> {
         }
         KeyClass::Credential => {
             let credential = heuristics::strip_auth_scheme(literal);
-            looks_secret(credential).then(|| {
+            let credential_like =
+                looks_secret(credential) && !heuristics::is_time_based_uuid(credential);
+            credential_like.then(|| {
                 let start = base + offset_in(literal, credential);
                 SecretMatch {
                     kind: "generic-secret",

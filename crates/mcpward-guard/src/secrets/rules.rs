@@ -25,8 +25,9 @@ pub(crate) type KeywordExtractor = fn(&str, usize, usize, &Rule, &mut usize, &mu
 pub(crate) enum Verify {
     /// Boundaries, placeholder and entropy checks only.
     Plain,
-    /// Classic GitHub token: a valid CRC-32 checksum proves the format and skips the
-    /// placeholder and entropy heuristics; a failing one falls back to them.
+    /// GitHub's token format (also npm's): a four-character prefix, 30 random characters and
+    /// their base62 CRC-32. A valid checksum proves the format and skips the placeholder and
+    /// entropy heuristics; a failing one falls back to them.
     GithubChecksum,
     /// Both upper- and lower-case letters must occur (random mixed-case alphabets).
     MixedCase,
@@ -442,7 +443,14 @@ pub(crate) static RULES: &[Rule] = &[
         r"cmVmdGtuOjAxOj[A-Za-z0-9]{50,}",
     ),
     // --- Package registries ---------------------------------------------------------------------
-    token("npm-token", &["npm_"], r"npm_[A-Za-z0-9]{36}"),
+    // npm's granular and automation tokens follow GitHub's format: 30 random characters and a
+    // base62 CRC-32 of them.
+    token_v(
+        "npm-token",
+        &["npm_"],
+        r"npm_[A-Za-z0-9]{36}",
+        Verify::GithubChecksum,
+    ),
     extract(
         "npmrc-auth-token",
         &["_authtoken", ":_auth", ":_password"],
@@ -1026,4 +1034,26 @@ pub(crate) const VENDOR_PREFIXES: &[&str] = &[
     "nfp_",
     "AKCp",
     "sha256~",
+];
+
+/// Values of a credential format that are published as fixtures and so are public knowledge,
+/// not secrets: the example Google API keys in the Firebase SDKs' own test sources
+/// (`firebase-js-sdk`, `firebase-android-sdk`), which validate key formats with them and which
+/// example code and tests copy. A fact about these exact strings, not a pattern.
+pub(crate) const KNOWN_PUBLIC: &[&str] = &[
+    "AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ",
+    "AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM",
+    "AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY",
+    "AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY",
+    "AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4",
+    "AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c",
+    "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs",
+    "AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE",
+    "AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU",
+    "AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw",
+    "AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM",
+    "AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0",
+    "AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU",
+    "AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g",
+    "AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A",
 ];

@@ -1307,3 +1307,82 @@ fn bare_key_name_with_a_random_value() {
     nothing("The key: value pairs are sorted by key = name, then key: primary.");
     nothing("each key: 9f0a1b2c3d4e lookup");
 }
+
+#[test]
+fn npm_tokens_carry_a_github_style_checksum() {
+    let random = b62(30, 510);
+    let good = format!(
+        "npm_{random}{}",
+        encoding::base62(encoding::crc32(random.as_bytes()), 6)
+    );
+    assert!(encoding::github_checksum_ok(&good));
+    found(
+        "npm-token",
+        &format!("//registry.npmjs.org/:_authToken={good}"),
+        &good,
+    );
+    // A wrong checksum still has the documented shape, so it is still reported.
+    let bad = format!("npm_{random}{}", b62(6, 511));
+    found("npm-token", &bad, &bad);
+}
+
+#[test]
+fn published_fixture_keys_are_not_secrets() {
+    for key in rules::KNOWN_PUBLIC {
+        nothing(key);
+        nothing(&format!("apiKey: \"{key}\""));
+    }
+    // Any other key of the same shape is.
+    let key = format!("AIzaSy{}", b62(33, 520));
+    found("gcp-api-key", &format!("apiKey: \"{key}\""), &key);
+}
+
+#[test]
+fn time_based_uuids_are_identifiers_not_credentials() {
+    // Version 1: a timestamp and a node address, with 14 random bits at most.
+    let v1 = "743b294a-cd03-11ec-9d64-0242ac120002";
+    nothing(&format!("_authToken={v1}"));
+    nothing(&format!("session_token: \"{v1}\""));
+    assert_eq!(find_secret_in_assignment("API_TOKEN", v1), None);
+    // In an .npmrc auth line the value is the credential whatever its form.
+    found(
+        "npmrc-auth-token",
+        &format!("//registry.npmjs.org/:_authToken={v1}"),
+        v1,
+    );
+    // Version 4 is random: a credential.
+    let v4 = "346a14f2-a672-4668-a892-956a462ab56e";
+    found("generic-secret", &format!("_authToken={v4}"), v4);
+}
+
+/// The scan was redesigned for speed (keyword lanes, per-line regexes, long-run probing, gates):
+/// matches that straddle its internal boundaries must still be found.
+#[test]
+fn matches_survive_lane_and_line_boundaries() {
+    let token = format!("ghp_{}", b62(36, 530));
+    let discord = format!("MTA{}.{}.{}", b62(21, 531), b62(6, 532), b62(30, 533));
+    let twilio = format!("SK{}", hex(32, 534));
+    let filler = "The quick brown fox reads the key-value docs; api-docs and token-gate notes.\n";
+    for offset in [0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377] {
+        for secret in [&token, &discord, &twilio] {
+            let mut text = filler.repeat(40);
+            text.truncate(text.len() / 2 + offset);
+            while !text.is_char_boundary(text.len()) {
+                text.pop();
+            }
+            text.push(' ');
+            text.push_str(secret);
+            text.push(' ');
+            text.push_str(&filler.repeat(40));
+            let m = find_secrets(&text);
+            let start = text.find(secret.as_str()).expect("inserted");
+            assert!(
+                m.iter()
+                    .any(|m| m.start == start && m.end == start + secret.len()),
+                "offset {offset}: {m:?}"
+            );
+        }
+    }
+    // Ordinary words that start like a format stay quiet.
+    nothing(&filler.repeat(100));
+}

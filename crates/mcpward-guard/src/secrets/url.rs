@@ -152,10 +152,11 @@ fn classify_param(name: &str) -> Option<Param> {
         b"token", b"key", b"secret", b"pass", b"pwd", b"sig", b"auth", b"cred",
     ];
     let bytes = name.as_bytes();
-    if !STEMS
-        .iter()
-        .any(|stem| bytes.windows(stem.len()).any(|w| w.eq_ignore_ascii_case(stem)))
-    {
+    if !STEMS.iter().any(|stem| {
+        bytes
+            .windows(stem.len())
+            .any(|w| w.eq_ignore_ascii_case(stem))
+    }) {
         return None;
     }
     let normalized: String = name
