@@ -132,70 +132,72 @@ impl Keywords {
     /// as (pattern id, start, end).
     pub(crate) fn find_all(&self, text: &[u8], out: &mut Vec<Hit>) {
         if text.len() < LANES * LANE_MIN {
-            self.find_in(text, 0, text.len(), out);
+            self.find_in(text, 0, self.start, 0, text.len(), out);
             return;
         }
         // Each step waits for the table load of the step before: one chain of dependent loads
         // leaves the core idle most of the time. Four quarters of the text scanned in lockstep
         // are four independent chains. A quarter's scan starts early enough (the longest keyword
-        // less one byte) to reach the state a scan from the start of the text would be in.
+        // less one byte) to reach the state a scan from the start of the text would be in, and
+        // reports only occurrences that end inside its quarter.
         let quarter = text.len() / LANES;
         let warm = self.longest.saturating_sub(1);
         let bounds: [usize; LANES + 1] =
             std::array::from_fn(|k| if k == LANES { text.len() } else { k * quarter });
-        let mut pos: [usize; LANES] = std::array::from_fn(|k| bounds[k].saturating_sub(warm));
-        let mut state = [self.start; LANES];
-        let mut lane_hits: [Vec<Hit>; LANES] = std::array::from_fn(|_| Vec::new());
+        let starts: [usize; LANES] = std::array::from_fn(|k| bounds[k].saturating_sub(warm));
+        // Every lane holds at least `quarter` bytes from its start.
+        let lane = |k: usize| &text[starts[k]..starts[k] + quarter];
+        let mut hits: [Vec<Hit>; LANES] = std::array::from_fn(|_| Vec::new());
         let classes = &self.classes;
         let table: &[u16; TABLE_SIZE] = &self.table;
         let first_match = self.first_match;
-        // Every lane covers at least `quarter` bytes plus its warm-up, the last one the rest.
-        let steps = quarter;
-        for _ in 0..steps {
-            for k in 0..LANES {
-                let b = text[pos[k]];
-                // A row offset plus a class stays inside the table (checked when it was
-                // built), so the mask never changes the index; it only spares the bounds check.
-                state[k] = table[(usize::from(state[k]) + usize::from(classes[usize::from(b)]))
-                    & (TABLE_SIZE - 1)];
-                pos[k] += 1;
-                if state[k] >= first_match && pos[k] > bounds[k] {
-                    self.report(state[k], pos[k], &mut lane_hits[k]);
+        // A row offset plus a class stays inside the table (checked when it was built), so the
+        // mask never changes the index; it only spares the bounds check.
+        let step = |state: u16, b: u8| {
+            table[(usize::from(state) + usize::from(classes[usize::from(b)])) & (TABLE_SIZE - 1)]
+        };
+        let mut state = [self.start; LANES];
+        let lanes = lane(0).iter().zip(lane(1)).zip(lane(2)).zip(lane(3));
+        for (j, (((&b0, &b1), &b2), &b3)) in lanes.enumerate() {
+            state[0] = step(state[0], b0);
+            state[1] = step(state[1], b1);
+            state[2] = step(state[2], b2);
+            state[3] = step(state[3], b3);
+            if state.iter().any(|&s| s >= first_match) {
+                for k in 0..LANES {
+                    let end = starts[k] + j + 1;
+                    if state[k] >= first_match && end > bounds[k] {
+                        self.report(state[k], end, &mut hits[k]);
+                    }
                 }
             }
         }
-        // Finish each lane up to its bound (the warm-up bytes were extra steps).
-        for k in 0..LANES {
-            let mut s = state[k];
-            while pos[k] < bounds[k + 1] {
-                let b = text[pos[k]];
-                s = table
-                    [(usize::from(s) + usize::from(classes[usize::from(b)])) & (TABLE_SIZE - 1)];
-                pos[k] += 1;
-                if s >= first_match && pos[k] > bounds[k] {
-                    self.report(s, pos[k], &mut lane_hits[k]);
-                }
-            }
-        }
-        for hits in lane_hits {
-            out.extend(hits);
+        for (k, lane_hits) in hits.iter_mut().enumerate() {
+            let from = starts[k] + quarter;
+            self.find_in(text, bounds[k], state[k], from, bounds[k + 1], lane_hits);
+            out.append(lane_hits);
         }
     }
 
-    /// Scans `text[from..to]` from the start state, reporting occurrences that end after
-    /// `from`.
-    fn find_in(&self, text: &[u8], from: usize, to: usize, out: &mut Vec<Hit>) {
+    /// Scans `text[from..to]` from `state`, reporting occurrences that end after `bound`.
+    fn find_in(
+        &self,
+        text: &[u8],
+        bound: usize,
+        mut state: u16,
+        from: usize,
+        to: usize,
+        out: &mut Vec<Hit>,
+    ) {
         // Locals, so that the loop keeps them in registers.
         let classes = &self.classes;
         let table: &[u16; TABLE_SIZE] = &self.table;
         let first_match = self.first_match;
-        let mut state = self.start;
         for (i, &b) in text[from..to].iter().enumerate() {
-            // A row offset plus a class stays inside the table (checked when it was built), so
-            // the mask never changes the index; it only spares the bounds check.
+            // As in `find_all`: the mask only spares the bounds check.
             state = table
                 [(usize::from(state) + usize::from(classes[usize::from(b)])) & (TABLE_SIZE - 1)];
-            if state >= first_match {
+            if state >= first_match && from + i + 1 > bound {
                 self.report(state, from + i + 1, out);
             }
         }
@@ -263,7 +265,7 @@ mod tests {
             let mut lanes = Vec::new();
             scanner.find_all(&text, &mut lanes);
             let mut single = Vec::new();
-            scanner.find_in(&text, 0, text.len(), &mut single);
+            scanner.find_in(&text, 0, scanner.start, 0, text.len(), &mut single);
             assert!(!single.is_empty());
             assert_eq!(lanes, single, "length {len}");
         }
