@@ -886,7 +886,7 @@ fn every_rule_compiles_and_has_a_unique_keyword_set() {
         assert!(engine.regex(index).is_some(), "{}", rule.id);
         assert!(engine.regexes[index].get().is_some(), "{}", rule.id);
     }
-    assert!(known_kinds().len() >= 80, "{}", known_kinds().len());
+    assert!(known_kinds().len() >= 160, "{}", known_kinds().len());
     for rule in RULES {
         for k in rule.keywords {
             assert_eq!(
