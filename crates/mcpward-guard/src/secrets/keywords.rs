@@ -32,7 +32,7 @@ pub(crate) struct Keywords {
     table: Box<[u16; TABLE_SIZE]>,
     /// The start state's row offset.
     start: u16,
-    /// Row offsets from this one up end at least one keyword.
+    /// Row offsets from this one up end at least one keyword; a power of two.
     first_match: u16,
     /// The longest keyword, in bytes.
     longest: usize,
@@ -94,15 +94,25 @@ impl Keywords {
         for b in (0..=255u8).rev() {
             representative[usize::from(classes[usize::from(b)])] = b;
         }
-        // Every row must fit in the table: states × classes below 2^16.
-        if states.len() * stride > TABLE_SIZE {
+        // Matching rows start at a power of two, so that one OR of several states tells whether
+        // any of them matches. Every row must fit in the table.
+        let first_match_row = (first_match_state * stride).next_power_of_two();
+        if first_match_row + (states.len() - first_match_state) * stride > TABLE_SIZE {
             return None;
         }
-        let row = |state: usize| u16::try_from(state * stride).ok();
+        let row = |state: usize| {
+            let offset = if state < first_match_state {
+                state * stride
+            } else {
+                first_match_row + (state - first_match_state) * stride
+            };
+            u16::try_from(offset).ok()
+        };
         let mut table = Box::new([0u16; TABLE_SIZE]);
         for (i, &s) in states.iter().enumerate() {
+            let base = usize::from(row(i)?);
             for (class, &b) in representative.iter().enumerate() {
-                table[i * stride + class] = row(dense[&dfa.next_state(Anchored::No, s, b)])?;
+                table[base + class] = row(dense[&dfa.next_state(Anchored::No, s, b)])?;
             }
         }
         let matches = states[first_match_state..]
@@ -163,7 +173,8 @@ impl Keywords {
             state[1] = step(state[1], b1);
             state[2] = step(state[2], b2);
             state[3] = step(state[3], b3);
-            if state.iter().any(|&s| s >= first_match) {
+            // `first_match` is a power of two: the OR reaches it if and only if one state does.
+            if state[0] | state[1] | state[2] | state[3] >= first_match {
                 for k in 0..LANES {
                     let end = starts[k] + j + 1;
                     if state[k] >= first_match && end > bounds[k] {
