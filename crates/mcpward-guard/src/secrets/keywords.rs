@@ -1,16 +1,14 @@
 //! The keyword scanner: every keyword occurrence in a text in one table lookup per byte.
 //!
-//! `aho-corasick` builds the automaton (an Aho-Corasick DFA over all keywords, ASCII
-//! case-insensitive, reporting overlapping occurrences). Its states are then copied into one
-//! flat table indexed by state and byte class, numbered so that one comparison tells a state
-//! that ends a keyword from one that does not. The scan loop is a load of the byte's class, a
-//! load of the next state and a comparison: the crate's own search loop spends about twice the
-//! instructions per byte through its general interface.
+//! `aho-corasick` builds the automaton (Aho-Corasick over all keywords, ASCII case-insensitive,
+//! reporting overlapping occurrences). Its states and transitions, failure links resolved, are
+//! then copied into one flat table indexed by state and byte class, numbered so that one
+//! comparison tells a state that ends a keyword from one that does not. The scan loop is a load
+//! of the byte's class, a load of the next state and a comparison: the crate's own search loop
+//! spends about twice the instructions per byte through its general interface.
 
-use std::collections::HashMap;
-
-use aho_corasick::automaton::Automaton;
-use aho_corasick::{Anchored, StartKind};
+use aho_corasick::Anchored;
+use aho_corasick::automaton::{Automaton, StateID};
 
 /// Independent scans run side by side on a long text.
 const LANES: usize = 4;
@@ -27,8 +25,9 @@ pub(crate) struct Keywords {
     classes: [u8; 256],
     /// Number of classes: the width of one state's row in `table`.
     stride: usize,
-    /// Row offset (state × `stride`) of the next state, for each state's row and class. Its
-    /// fixed size lets a masked index go without a bounds check.
+    /// Row offset of the next state, for each state's row and class (rows are `stride` wide;
+    /// matching ones start at `first_match`). Its fixed size lets a masked index go without a
+    /// bounds check.
     table: Box<[u16; TABLE_SIZE]>,
     /// The start state's row offset.
     start: u16,
@@ -44,24 +43,48 @@ pub(crate) struct Keywords {
 impl Keywords {
     /// Builds the scanner; `None` if the automaton cannot be built (an empty or huge set).
     pub(crate) fn new(keywords: &[String]) -> Option<Self> {
-        let dfa = aho_corasick::dfa::DFA::builder()
+        // The crate's NFA builds in a fifth of the time of its DFA; the table below is the DFA.
+        let dfa = aho_corasick::nfa::noncontiguous::NFA::builder()
             .ascii_case_insensitive(true)
             .prefilter(false)
-            .start_kind(StartKind::Unanchored)
             .build(keywords)
             .ok()?;
         let start = dfa.start_state(Anchored::No).ok()?;
-        // Every state reachable from the start, in discovery order.
+        // Byte classes: the automaton tells apart only the bytes of the keywords, an ASCII
+        // letter and its other case alike; every other byte is class 0.
+        let mut classes = [0u8; 256];
+        let mut representative = vec![0u8];
+        for b in keywords.iter().flat_map(|k| k.bytes()) {
+            let b = b.to_ascii_lowercase();
+            if classes[usize::from(b)] == 0 {
+                let class = u8::try_from(representative.len()).ok()?;
+                representative.push(b);
+                classes[usize::from(b)] = class;
+                classes[usize::from(b.to_ascii_uppercase())] = class;
+            }
+        }
+        // Class 0 needs a byte outside every keyword (there are few keyword bytes).
+        representative[0] = (0..=255u8).find(|&b| classes[usize::from(b)] == 0)?;
+        let stride = representative.len();
+        // Every state reachable from the start, in discovery order (the NFA numbers its states
+        // densely, so a vector maps them).
         let mut order = vec![start];
-        let mut seen = HashMap::from([(start, 0usize)]);
+        let mut seen: Vec<bool> = Vec::new();
+        let mark = |seen: &mut Vec<bool>, sid: StateID| {
+            let i = sid.as_usize();
+            if i >= seen.len() {
+                seen.resize(i + 1, false);
+            }
+            !std::mem::replace(&mut seen[i], true)
+        };
+        mark(&mut seen, start);
         let mut next = 0;
         while next < order.len() {
             let sid = order[next];
             next += 1;
-            for b in 0..=255u8 {
+            for &b in &representative {
                 let to = dfa.next_state(Anchored::No, sid, b);
-                if let std::collections::hash_map::Entry::Vacant(e) = seen.entry(to) {
-                    e.insert(order.len());
+                if mark(&mut seen, to) {
                     order.push(to);
                 }
             }
@@ -74,25 +97,9 @@ impl Keywords {
             .collect();
         let first_match_state = states.len();
         states.extend(order.iter().copied().filter(|&s| dfa.is_match(s)));
-        let dense: HashMap<_, usize> = states.iter().enumerate().map(|(i, &s)| (s, i)).collect();
-        // Byte classes: bytes whose transitions agree in every state.
-        let mut classes = [0u8; 256];
-        let mut signatures: HashMap<Vec<usize>, u8> = HashMap::new();
-        for b in 0..=255u8 {
-            let signature: Vec<usize> = states
-                .iter()
-                .map(|&s| dense[&dfa.next_state(Anchored::No, s, b)])
-                .collect();
-            let count = signatures.len();
-            let class = *signatures
-                .entry(signature)
-                .or_insert_with(|| u8::try_from(count).unwrap_or(u8::MAX));
-            classes[usize::from(b)] = class;
-        }
-        let stride = signatures.len();
-        let mut representative = vec![0u8; stride];
-        for b in (0..=255u8).rev() {
-            representative[usize::from(classes[usize::from(b)])] = b;
+        let mut dense = vec![0usize; seen.len()];
+        for (i, &s) in states.iter().enumerate() {
+            dense[s.as_usize()] = i;
         }
         // Matching rows start at a power of two, so that one OR of several states tells whether
         // any of them matches. Every row must fit in the table.
@@ -108,11 +115,13 @@ impl Keywords {
             };
             u16::try_from(offset).ok()
         };
-        let mut table = Box::new([0u16; TABLE_SIZE]);
+        // Built on the heap: 128 KiB is too much for a small thread stack.
+        let mut table: Box<[u16; TABLE_SIZE]> =
+            vec![0u16; TABLE_SIZE].into_boxed_slice().try_into().ok()?;
         for (i, &s) in states.iter().enumerate() {
             let base = usize::from(row(i)?);
             for (class, &b) in representative.iter().enumerate() {
-                table[base + class] = row(dense[&dfa.next_state(Anchored::No, s, b)])?;
+                table[base + class] = row(dense[dfa.next_state(Anchored::No, s, b).as_usize()])?;
             }
         }
         let matches = states[first_match_state..]
@@ -131,7 +140,7 @@ impl Keywords {
             classes,
             stride,
             table,
-            start: row(dense[&start])?,
+            start: row(dense[start.as_usize()])?,
             first_match: row(first_match_state)?,
             longest: keywords.iter().map(String::len).max().unwrap_or(0),
             matches,
