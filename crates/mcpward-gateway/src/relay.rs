@@ -40,7 +40,7 @@ use std::collections::{HashSet, VecDeque};
 use std::ffi::OsString;
 use std::io::{Read as _, Write as _};
 use std::process::{ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use mcpward_protocol::{FrameError, Framer};
@@ -123,49 +123,59 @@ pub fn run(
     result
 }
 
-/// The audit store as the relay uses it: called in place, on the relay's thread.
+/// The audit log as the relay uses it.
 ///
-/// Every message waits for the commit of its own events before it is forwarded, and the main
-/// loop does nothing else meanwhile, so a dedicated store thread would only add two thread
-/// wake-ups per event (one there, one back) to every message's latency. A write that waits for
-/// another process's transaction (up to the store's busy timeout) holds up the relay meanwhile,
-/// as it held up the message before. The approval pollers, spawned on the same single-threaded
-/// runtime, share it: the lock is never contended.
+/// Appends are made in place, on the relay's thread: every message waits for its own events
+/// anyway, and with the journal an append is one `write()`, cheaper than handing it to another
+/// thread and back. The approval calls read and write the database, which may wait for another
+/// process's transaction: they run on a blocking thread with a time limit ([`STORE_WAIT`]), so
+/// the relay goes on meanwhile.
 #[derive(Clone)]
-pub struct AuditHandle(Arc<Mutex<Box<dyn AuditLog>>>);
+pub struct AuditHandle(Arc<dyn AuditLog>);
+
+/// How long an approval call may wait on the audit store (or the lockfile on its lock) before it
+/// counts as failed.
+const STORE_WAIT: Duration = Duration::from_secs(15);
 
 impl AuditHandle {
     /// Wraps `log`.
     pub fn new(log: Box<dyn AuditLog>) -> Self {
-        AuditHandle(Arc::new(Mutex::new(log)))
+        AuditHandle(Arc::from(log))
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut dyn AuditLog) -> T) -> T {
-        // A panic inside the store left no transaction open (rusqlite rolls back on drop).
-        let mut log = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        f(log.as_mut())
-    }
-
-    /// Appends one event; returns once it is committed.
-    pub fn append(&self, event: &Event) -> Result<u64, String> {
-        self.with(|log| log.append(event))
-    }
-
-    /// Appends `events`, all or none, in one transaction; returns once they are committed.
+    /// Appends `events`, all or none; returns once they survive mcpward being killed.
     pub fn append_batch(&self, events: &[Event]) -> Result<(), String> {
-        self.with(|log| log.append_batch(events))
+        self.0.append_batch(events)
     }
 
-    fn request_approval(&self, id: &str, summary: &str) -> Result<(), String> {
-        self.with(|log| log.request_approval(id, summary))
+    /// Runs `f` on a blocking thread, for at most [`STORE_WAIT`].
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn AuditLog) -> Result<T, String> + Send + 'static,
+    ) -> Result<T, String> {
+        let log = Arc::clone(&self.0);
+        let task = tokio::task::spawn_blocking(move || f(log.as_ref()));
+        match tokio::time::timeout(STORE_WAIT, task).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err("the audit store did not answer in time".into()),
+        }
     }
 
-    fn approval_state(&self, id: &str) -> Result<Option<bool>, String> {
-        self.with(|log| log.approval_state(id))
+    async fn request_approval(&self, id: &str, summary: &str) -> Result<(), String> {
+        let (id, summary) = (id.to_owned(), summary.to_owned());
+        self.blocking(move |log| log.request_approval(&id, &summary))
+            .await
     }
 
-    fn expire_approval(&self, id: &str) -> Result<bool, String> {
-        self.with(|log| log.expire_approval(id))
+    async fn approval_state(&self, id: &str) -> Result<Option<bool>, String> {
+        let id = id.to_owned();
+        self.blocking(move |log| log.approval_state(&id)).await
+    }
+
+    async fn expire_approval(&self, id: &str) -> Result<bool, String> {
+        let id = id.to_owned();
+        self.blocking(move |log| log.expire_approval(&id)).await
     }
 }
 
@@ -231,7 +241,9 @@ async fn relay(
     );
     for action in session.on_server_started(&argv, child.id()) {
         if let Action::Audit { event, .. } = action {
-            audit.append(&event).map_err(RunError::Audit)?;
+            audit
+                .append_batch(std::slice::from_ref(&event))
+                .map_err(RunError::Audit)?;
         }
     }
 
@@ -283,7 +295,7 @@ async fn relay(
             let actions = session.on_server_exit(code, signal);
             io.execute(&mut session, actions).await;
             io.client = None; // closes the client's stdout once the queue is written
-            io.expire_abandoned_approvals();
+            io.expire_abandoned_approvals().await;
             let _ = tokio::time::timeout(Duration::from_secs(5), client_writer).await;
             return Ok(if client_closed {
                 Ending::ClientClosed
@@ -528,13 +540,17 @@ impl Io {
                 }
                 Action::ObservePins { token, observation } => {
                     let file = self.lockfile.clone();
-                    let report = tokio::task::spawn_blocking(move || {
+                    let task = tokio::task::spawn_blocking(move || {
                         let now = now_rfc3339();
                         file.update(|lock| lock.observe(&observation, &now))
-                    })
-                    .await
-                    .map_err(|e| e.to_string())
-                    .and_then(|r| r.map_err(|e| e.to_string()));
+                    });
+                    // Another process may hold the lockfile's lock: wait, but not forever.
+                    let report = match tokio::time::timeout(STORE_WAIT, task).await {
+                        Ok(joined) => joined
+                            .map_err(|e| e.to_string())
+                            .and_then(|r| r.map_err(|e| e.to_string())),
+                        Err(_) => Err("the lockfile stayed locked by another process".into()),
+                    };
                     queue.extend(session.on_pins(token, report));
                 }
                 Action::AwaitApproval(request) => {
@@ -579,9 +595,9 @@ impl Io {
 
     /// Marks approvals nobody will wait for any more as expired, so `mcpward approve` does not
     /// offer them.
-    fn expire_abandoned_approvals(&mut self) {
+    async fn expire_abandoned_approvals(&mut self) {
         for id in std::mem::take(&mut self.store_approvals) {
-            let _ = self.audit.expire_approval(&id);
+            let _ = self.audit.expire_approval(&id).await;
         }
     }
 
@@ -607,7 +623,7 @@ impl Io {
             });
             return;
         }
-        if let Err(e) = self.audit.request_approval(&id, &summary) {
+        if let Err(e) = self.audit.request_approval(&id, &summary).await {
             queue.extend(session.on_approval(&id, ApprovalOutcome::Failed(e)));
             return;
         }
@@ -632,7 +648,7 @@ async fn poll_approval(
 ) -> ApprovalOutcome {
     let deadline = Instant::now() + timeout;
     loop {
-        match audit.approval_state(id) {
+        match audit.approval_state(id).await {
             Ok(Some(true)) => return ApprovalOutcome::Approved,
             Ok(Some(false)) => return ApprovalOutcome::Denied,
             Ok(None) => {}
@@ -640,9 +656,9 @@ async fn poll_approval(
         }
         if Instant::now() >= deadline {
             // Close it as expired, unless an answer arrived at the last moment.
-            return match audit.expire_approval(id) {
+            return match audit.expire_approval(id).await {
                 Ok(true) => ApprovalOutcome::TimedOut,
-                Ok(false) => match audit.approval_state(id) {
+                Ok(false) => match audit.approval_state(id).await {
                     Ok(Some(true)) => ApprovalOutcome::Approved,
                     _ => ApprovalOutcome::TimedOut,
                 },
@@ -1125,7 +1141,7 @@ pub fn random_hex(bytes: usize) -> String {
 #[cfg(test)]
 mod tests {
     use std::path::Path;
-    use std::sync::Mutex;
+    use std::sync::{Mutex, PoisonError};
 
     use crate::policy_gate::PolicyGate;
 
@@ -1138,10 +1154,7 @@ mod tests {
     }
 
     impl AuditLog for Recorder {
-        fn append(&mut self, event: &Event) -> Result<u64, String> {
-            self.append_batch(std::slice::from_ref(event)).map(|()| 0)
-        }
-        fn append_batch(&mut self, events: &[Event]) -> Result<(), String> {
+        fn append_batch(&self, events: &[Event]) -> Result<(), String> {
             if self.fail {
                 return Err("disk full".into());
             }
@@ -1151,13 +1164,13 @@ mod tests {
                 .push(events.len());
             Ok(())
         }
-        fn request_approval(&mut self, _: &str, _: &str) -> Result<(), String> {
+        fn request_approval(&self, _: &str, _: &str) -> Result<(), String> {
             Ok(())
         }
-        fn approval_state(&mut self, _: &str) -> Result<Option<bool>, String> {
+        fn approval_state(&self, _: &str) -> Result<Option<bool>, String> {
             Ok(None)
         }
-        fn expire_approval(&mut self, _: &str) -> Result<bool, String> {
+        fn expire_approval(&self, _: &str) -> Result<bool, String> {
             Ok(true)
         }
     }
