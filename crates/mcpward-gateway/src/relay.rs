@@ -9,8 +9,8 @@
 //!   to read never blocks the loop;
 //! - a stderr reader that keeps the server's stderr in the audit log (redacted) and echoes it,
 //!   redacted, on mcpward's stderr — never on stdout;
-//! - the audit store ([`AuditHandle`]), called in place: the loop commits a message's events
-//!   before it forwards the message, and does nothing else meanwhile;
+//! - the audit log ([`AuditHandle`]), appended to in place: the loop writes a message's events
+//!   before it forwards the message (approval look-ups go to a blocking thread);
 //! - approval pollers and timers, one per waiting call.
 //!
 //! Only when mcpward's own stdin or stdout is not a pipe or a socket (a terminal, a file) is it
@@ -20,16 +20,17 @@
 //! # Latency and durability
 //!
 //! Per message the relay costs the session's work (parse, policy, redaction: a few
-//! microseconds), one audit commit, and the pipe writes. The commit is the large part: with the
-//! store's `synchronous=NORMAL` (what `mcpward run` uses unless given `--audit-sync full`) it
-//! writes the event to the write-ahead log in the OS cache, so it survives mcpward being killed
-//! but not the machine losing power; with `synchronous=FULL` it also waits for an fsync. Either
-//! way a message is forwarded only after its own events are committed, and a failed commit denies
-//! it ([`Session::on_audit_failed`]).
+//! microseconds), one audit write, and the pipe writes. `mcpward run` gives the relay a
+//! [`mcpward_audit::Journal`]: the write is one `write()` of the message's events to a
+//! per-process file, which survives mcpward being killed (with `--audit-sync full`, an
+//! `fdatasync` follows, so it survives power loss too); the journal's own thread moves the
+//! events into the SQLite store a few milliseconds later, off the message's path. Either way a
+//! message is forwarded only after its own events are written, and a failed write denies it
+//! ([`Session::on_audit_failed`]).
 //!
 //! Messages that arrive together are processed together: the events of all of them are
-//! committed in one transaction (group commit), then each is forwarded in order. Each message's
-//! own events are one all-or-none batch even when it arrives alone.
+//! written at once (one `write()`), then each is forwarded in order. Each message's own events
+//! are one all-or-none batch even when it arrives alone.
 //!
 //! The main loop owns the [`Session`] and carries out its [`Action`]s in order. When the server
 //! exits, every request still waiting is answered with an error and `run` returns the server's
