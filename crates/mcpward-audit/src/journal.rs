@@ -48,7 +48,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AuditError;
 use crate::event::{Event, detail_text};
-use crate::store::{NewEvent, Store, insert_in};
+use crate::store::{NewEvent, Store, insert_at, read_tip, write_head};
 use crate::time::now;
 
 /// The table that makes replays idempotent: per journal, the highest entry number applied.
@@ -241,15 +241,21 @@ impl Store {
             .unwrap_or(0);
         let mut last = u64::try_from(applied).unwrap_or(0);
         let mut inserted = 0;
+        let mut tip = None;
         for entry in entries {
             if entry.n <= last {
                 continue;
             }
-            insert_in(&tx, &entry.as_new())?;
+            let tip = match &mut tip {
+                Some(tip) => tip,
+                None => tip.insert(read_tip(&tx)?),
+            };
+            insert_at(&tx, tip, &entry.as_new())?;
             last = entry.n;
             inserted += 1;
         }
-        if inserted > 0 {
+        if let Some(tip) = &tip {
+            write_head(&tx, tip)?;
             let last = i64::try_from(last).map_err(|_| AuditError::Corrupt {
                 what: format!("journal {name}: entry number {last} is out of range"),
             })?;
@@ -320,7 +326,7 @@ pub struct JournalOptions {
     /// off.
     pub sync: bool,
     /// How long the background thread lets events gather before it moves them into the store
-    /// (fewer, larger transactions). Default: 2 ms.
+    /// (fewer, larger transactions). Default: 10 ms.
     pub batch_delay: Duration,
     /// Past this many bytes not yet in the store, appends wait until the store has caught up.
     /// Default: 1 MiB.
@@ -334,7 +340,7 @@ impl Default for JournalOptions {
     fn default() -> JournalOptions {
         JournalOptions {
             sync: false,
-            batch_delay: Duration::from_millis(2),
+            batch_delay: Duration::from_millis(10),
             catch_up_bytes: 1 << 20,
             max_bytes: 64 << 20,
         }
@@ -342,7 +348,7 @@ impl Default for JournalOptions {
 }
 
 impl JournalOptions {
-    /// The defaults: no fsync, 2 ms batches, catch up past 1 MiB, fail past 64 MiB.
+    /// The defaults: no fsync, 10 ms batches, catch up past 1 MiB, fail past 64 MiB.
     #[must_use]
     pub fn new() -> JournalOptions {
         JournalOptions::default()

@@ -494,6 +494,15 @@ fn append_in(tx: &Connection, event: &Event) -> Result<u64, AuditError> {
 /// One append inside the caller's write transaction: reads the tip, chains, inserts, moves the
 /// head.
 pub(crate) fn insert_in(tx: &Connection, event: &NewEvent<'_>) -> Result<u64, AuditError> {
+    let mut tip = read_tip(tx)?;
+    insert_at(tx, &mut tip, event)?;
+    write_head(tx, &tip)?;
+    Ok(tip.0)
+}
+
+/// The chain's tip in the caller's write transaction: the `seq` and `hash` the next event
+/// follows.
+pub(crate) fn read_tip(tx: &Connection) -> Result<(u64, String), AuditError> {
     let err = AuditError::db;
     let last: Option<(i64, String)> = tx
         .prepare_cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
@@ -505,13 +514,36 @@ pub(crate) fn insert_in(tx: &Connection, event: &NewEvent<'_>) -> Result<u64, Au
     // The head anchor, not the last row, is the tip: so that events deleted from the end
     // leave a gap that `verify` reports even after later appends. A store without a readable
     // head (only possible after tampering) continues from its last row.
-    let (seq, prev_hash) = match read_head(tx).map_err(err("append"))? {
-        HeadState::Present(head) => (head.seq.max(last_seq) + 1, head.hash),
+    Ok(match read_head(tx).map_err(err("append"))? {
+        HeadState::Present(head) => (head.seq.max(last_seq), head.hash),
         HeadState::Absent | HeadState::Unreadable(_) => match last {
-            Some((_, hash)) => (last_seq + 1, hash),
-            None => (1, GENESIS_HASH.to_owned()),
+            Some((_, hash)) => (last_seq, hash),
+            None => (0, GENESIS_HASH.to_owned()),
         },
-    };
+    })
+}
+
+/// Moves the head anchor to `tip`; once per transaction, after its inserts.
+pub(crate) fn write_head(tx: &Connection, tip: &(u64, String)) -> Result<(), AuditError> {
+    tx.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES ('head', ?1) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .and_then(|mut s| s.execute([format!("{} {}", tip.0, tip.1)]))
+    .map_err(AuditError::db("append"))?;
+    Ok(())
+}
+
+/// Inserts `event` after `tip` and moves `tip` to it (the head anchor is left to
+/// [`write_head`]).
+pub(crate) fn insert_at(
+    tx: &Connection,
+    tip: &mut (u64, String),
+    event: &NewEvent<'_>,
+) -> Result<(), AuditError> {
+    let err = AuditError::db;
+    let seq = tip.0 + 1;
+    let prev_hash = std::mem::take(&mut tip.1);
     let record = Record {
         seq,
         ts: event.ts,
@@ -568,13 +600,8 @@ pub(crate) fn insert_in(tx: &Connection, event: &NewEvent<'_>) -> Result<u64, Au
         ])
     })
     .map_err(err("append"))?;
-    tx.prepare_cached(
-        "INSERT INTO meta (key, value) VALUES ('head', ?1) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .and_then(|mut s| s.execute([format!("{seq} {hash}")]))
-    .map_err(err("append"))?;
-    Ok(seq)
+    *tip = (seq, hash);
+    Ok(())
 }
 
 /// Creates the directory (0700) and an empty file (0600) so that SQLite, which gives its `-wal`
