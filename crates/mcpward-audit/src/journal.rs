@@ -8,7 +8,9 @@
 //! [`JournalOptions::sync`], power loss: an `fdatasync` follows). A thread of the journal's own
 //! then inserts them into the store in batches, in one transaction per batch: `seq`, `prev_hash`
 //! and `hash` are given there, so several processes, each with its own journal, still share one
-//! chain. Once the store holds everything the file holds, the file is emptied.
+//! chain. Once the store holds everything the file holds and the file has grown past 256 KiB, it
+//! is emptied (not after every batch: emptying a file is a metadata update that holds up appends
+//! meanwhile; entries the store already holds cost a replay nothing).
 //!
 //! # Files and ownership
 //!
@@ -610,6 +612,9 @@ impl Drop for Journal {
     }
 }
 
+/// The file is emptied once the store holds all of it and it is at least this long.
+const EMPTY_AT: u64 = 256 << 10;
+
 /// How long the background thread waits before it retries a batch the store refused.
 const RETRY: Duration = Duration::from_millis(100);
 
@@ -641,7 +646,10 @@ fn write_behind(shared: &Shared) {
         match result {
             Ok(_) => {
                 state.store_error = None;
-                if state.queue.is_empty() && state.file.set_len(0).is_ok() {
+                if state.queue.is_empty()
+                    && state.len >= EMPTY_AT.min(shared.options.catch_up_bytes)
+                    && state.file.set_len(0).is_ok()
+                {
                     state.len = 0;
                 }
                 drop(state);

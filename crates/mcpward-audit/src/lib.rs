@@ -64,7 +64,7 @@
 //! [`Durability::Full`] (the default) an acknowledged event survives `SIGKILL` and power loss.
 //! Through a [`Journal`], an event is acknowledged once it is in the journal file (the kernel
 //! holds it: it survives `SIGKILL`; with [`JournalOptions::sync`] also power loss); the store
-//! receives it a few milliseconds later, or at the next open after a crash.
+//! receives it about 10 ms later, or at the next open after a crash.
 
 mod approval;
 mod canonical;

@@ -24,7 +24,7 @@
 //! [`mcpward_audit::Journal`]: the write is one `write()` of the message's events to a
 //! per-process file, which survives mcpward being killed (with `--audit-sync full`, an
 //! `fdatasync` follows, so it survives power loss too); the journal's own thread moves the
-//! events into the SQLite store a few milliseconds later, off the message's path. Either way a
+//! events into the SQLite store about 10 ms later, off the message's path. Either way a
 //! message is forwarded only after its own events are written, and a failed write denies it
 //! ([`Session::on_audit_failed`]).
 //!
@@ -478,9 +478,9 @@ struct Io {
 
 impl Io {
     /// Carries out the actions of several messages, each list in order. The events each list
-    /// starts with are committed first, all in one transaction (group commit: one commit for
-    /// messages that arrived together); then each list goes on, or, if the commit failed, each
-    /// gets its fallback.
+    /// starts with are written first, all in one batch (one journal write for messages that
+    /// arrived together); then each list goes on, or, if the write failed, each gets its
+    /// fallback.
     async fn execute_group(&mut self, session: &mut Session, group: Vec<Vec<Action>>) {
         if group.len() == 1 {
             for actions in group {
