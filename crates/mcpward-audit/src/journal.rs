@@ -66,6 +66,8 @@ const EXTENSION: &str = "jnl";
 /// A journal being created: locked, then renamed to `.jnl`, so a replay never takes a file
 /// whose owner has not locked it yet.
 const NEW_EXTENSION: &str = "new";
+/// A `.new` file older than this was left by a process that died before it locked it.
+const STALE_NEW: Duration = Duration::from_secs(60);
 
 /// The directory that holds the journals of the store at `db`: `<db>.journals`.
 #[must_use]
@@ -200,8 +202,15 @@ impl Store {
                 Err(std::fs::TryLockError::Error(e)) => return Err(io_err(&path)(e)),
             };
             if is_new {
-                // Created and never locked by a process that died at once: empty by design.
-                if dead {
+                // Being created (its owner locks it next), or left by a process that died at
+                // once: empty by design. Removed only when it is clearly the latter.
+                let stale = file
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age > STALE_NEW);
+                if dead && stale {
                     let _ = std::fs::remove_file(&path);
                 }
                 continue;

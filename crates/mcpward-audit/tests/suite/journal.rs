@@ -241,3 +241,16 @@ fn journaled_writers_killed_with_sigkill_lose_no_acknowledged_event() {
     let report = store.verify().expect("verify");
     assert!(report.is_ok(), "{:?}", report.failure);
 }
+
+/// Regression: a replay removed another process's journal between its creation and its lock,
+/// and that process then failed to start.
+#[test]
+fn a_journal_being_created_is_left_alone() {
+    let t = temp_store();
+    let dir = journal_dir(&t.path);
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("7-fresh.new"), "").expect("write");
+    let store = open(&t.path);
+    store.replay_journals(Replay::All).expect("replay");
+    assert_eq!(journal_files(&t.path), ["7-fresh.new"]);
+}
