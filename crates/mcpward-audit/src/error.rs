@@ -62,6 +62,15 @@ pub enum AuditError {
         /// What was found, e.g. `approval 7K3M9Q2X has unknown state "maybe"`.
         what: String,
     },
+    /// A journal file or its directory could not be created, written or read.
+    #[error("audit journal {}", path.display())]
+    Journal {
+        /// The file or directory.
+        path: PathBuf,
+        /// What the operating system reported.
+        #[source]
+        source: std::io::Error,
+    },
     /// [`crate::Store::request_approval`] was given an ID that is already recorded.
     #[error("approval {id} already exists")]
     ApprovalExists {

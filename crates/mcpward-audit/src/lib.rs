@@ -10,6 +10,10 @@
 //!   check, naming the first line that does not hold.
 //! - Approvals across processes: [`Store::request_approval`], [`Store::resolve_approval`],
 //!   [`Store::approval_state`], [`Store::expire_approval`], with IDs from [`new_approval_id`].
+//! - [`Journal`]: a per-process file in front of the store. [`Journal::append_batch`] is one
+//!   `write()` (what `mcpward run` waits for before it forwards a message); a background thread
+//!   moves the events into the store, where they join the chain. [`Store::replay_journals`] moves
+//!   in what killed processes left behind, exactly once (opening a store does it).
 //! - [`default_db_path`]: `$MCPWARD_HOME/audit.db` or the platform's data directory.
 //!
 //! # The chain
@@ -58,12 +62,16 @@
 //! Each append is one `BEGIN IMMEDIATE` transaction; processes wait for each other up to the busy
 //! timeout (10 s by default), so several `mcpward run` processes can share one file. With
 //! [`Durability::Full`] (the default) an acknowledged event survives `SIGKILL` and power loss.
+//! Through a [`Journal`], an event is acknowledged once it is in the journal file (the kernel
+//! holds it: it survives `SIGKILL`; with [`JournalOptions::sync`] also power loss); the store
+//! receives it about 10 ms later, or at the next open after a crash.
 
 mod approval;
 mod canonical;
 mod error;
 mod event;
 mod export;
+mod journal;
 mod path;
 mod store;
 mod time;
@@ -74,6 +82,7 @@ pub use canonical::{GENESIS_HASH, canonical_json};
 pub use error::AuditError;
 pub use event::{Event, StoredEvent};
 pub use export::{export_jsonl, verify_jsonl};
+pub use journal::{Journal, JournalOptions, Replay, ReplayReport, journal_dir};
 pub use path::{DB_FILE_NAME, default_db_path};
 pub use store::{Durability, Filter, OpenOptions, SCHEMA_VERSION, Store};
 pub use verify::{Failure, Head, Problem, VerifyReport};

@@ -82,6 +82,10 @@ pub struct OpenOptions {
     /// Create the file (and its directory, mode 0700) when missing. Default: true. Off, a
     /// missing file is [`AuditError::NotFound`] (for `mcpward log`, which should not create one).
     pub create: bool,
+    /// Replay the journals of processes that died before their events reached the store
+    /// ([`Store::replay_journals`] with [`Replay::DeadOnly`](crate::Replay::DeadOnly)) while
+    /// opening. Default: true.
+    pub replay_journals: bool,
 }
 
 impl Default for OpenOptions {
@@ -90,12 +94,14 @@ impl Default for OpenOptions {
             durability: Durability::Full,
             busy_timeout: Duration::from_secs(10),
             create: true,
+            replay_journals: true,
         }
     }
 }
 
 impl OpenOptions {
-    /// The defaults: full durability, 10 s busy timeout, create when missing.
+    /// The defaults: full durability, 10 s busy timeout, create when missing, replay dead
+    /// processes' journals.
     #[must_use]
     pub fn new() -> OpenOptions {
         OpenOptions::default()
@@ -119,6 +125,13 @@ impl OpenOptions {
     #[must_use]
     pub fn create(mut self, create: bool) -> OpenOptions {
         self.create = create;
+        self
+    }
+
+    /// Sets [`OpenOptions::replay_journals`].
+    #[must_use]
+    pub fn replay_journals(mut self, replay: bool) -> OpenOptions {
+        self.replay_journals = replay;
         self
     }
 }
@@ -230,10 +243,18 @@ impl Store {
                 supported: SCHEMA_VERSION,
             });
         }
-        Ok(Store {
+        // Added after version 1 shipped without changing what version 1 means: older readers
+        // ignore the table.
+        conn.execute_batch(crate::journal::SCHEMA)
+            .map_err(open_err)?;
+        let store = Store {
             conn: Mutex::new(conn),
             path: path.to_owned(),
-        })
+        };
+        if options.replay_journals {
+            store.replay_journals(crate::journal::Replay::DeadOnly)?;
+        }
+        Ok(store)
     }
 
     /// The database file.
@@ -432,11 +453,57 @@ impl Store {
     }
 }
 
+/// An event ready for the chain: its time and its detail as canonical text.
+pub(crate) struct NewEvent<'a> {
+    pub(crate) ts: &'a str,
+    pub(crate) kind: &'a str,
+    pub(crate) agent: Option<&'a str>,
+    pub(crate) session: Option<&'a str>,
+    pub(crate) server: Option<&'a str>,
+    pub(crate) method: Option<&'a str>,
+    pub(crate) tool: Option<&'a str>,
+    pub(crate) decision: Option<&'a str>,
+    pub(crate) rule: Option<&'a str>,
+    pub(crate) detail: &'a str,
+}
+
+impl<'a> NewEvent<'a> {
+    pub(crate) fn of(event: &'a Event, ts: &'a str, detail: &'a str) -> NewEvent<'a> {
+        NewEvent {
+            ts,
+            kind: &event.kind,
+            agent: event.agent.as_deref(),
+            session: event.session.as_deref(),
+            server: event.server.as_deref(),
+            method: event.method.as_deref(),
+            tool: event.tool.as_deref(),
+            decision: event.decision.as_deref(),
+            rule: event.rule.as_deref(),
+            detail,
+        }
+    }
+}
+
+/// One append inside the caller's write transaction, stamped now.
+fn append_in(tx: &Connection, event: &Event) -> Result<u64, AuditError> {
+    let detail = detail_text(&event.detail);
+    let ts = now();
+    insert_in(tx, &NewEvent::of(event, &ts, &detail))
+}
+
 /// One append inside the caller's write transaction: reads the tip, chains, inserts, moves the
 /// head.
-fn append_in(tx: &Connection, event: &Event) -> Result<u64, AuditError> {
+pub(crate) fn insert_in(tx: &Connection, event: &NewEvent<'_>) -> Result<u64, AuditError> {
+    let mut tip = read_tip(tx)?;
+    insert_at(tx, &mut tip, event)?;
+    write_head(tx, &tip)?;
+    Ok(tip.0)
+}
+
+/// The chain's tip in the caller's write transaction: the `seq` and `hash` the next event
+/// follows.
+pub(crate) fn read_tip(tx: &Connection) -> Result<(u64, String), AuditError> {
     let err = AuditError::db;
-    let detail = detail_text(&event.detail);
     let last: Option<(i64, String)> = tx
         .prepare_cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
         .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional())
@@ -447,26 +514,48 @@ fn append_in(tx: &Connection, event: &Event) -> Result<u64, AuditError> {
     // The head anchor, not the last row, is the tip: so that events deleted from the end
     // leave a gap that `verify` reports even after later appends. A store without a readable
     // head (only possible after tampering) continues from its last row.
-    let (seq, prev_hash) = match read_head(tx).map_err(err("append"))? {
-        HeadState::Present(head) => (head.seq.max(last_seq) + 1, head.hash),
+    Ok(match read_head(tx).map_err(err("append"))? {
+        HeadState::Present(head) => (head.seq.max(last_seq), head.hash),
         HeadState::Absent | HeadState::Unreadable(_) => match last {
-            Some((_, hash)) => (last_seq + 1, hash),
-            None => (1, GENESIS_HASH.to_owned()),
+            Some((_, hash)) => (last_seq, hash),
+            None => (0, GENESIS_HASH.to_owned()),
         },
-    };
-    let ts = now();
+    })
+}
+
+/// Moves the head anchor to `tip`; once per transaction, after its inserts.
+pub(crate) fn write_head(tx: &Connection, tip: &(u64, String)) -> Result<(), AuditError> {
+    tx.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES ('head', ?1) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .and_then(|mut s| s.execute([format!("{} {}", tip.0, tip.1)]))
+    .map_err(AuditError::db("append"))?;
+    Ok(())
+}
+
+/// Inserts `event` after `tip` and moves `tip` to it (the head anchor is left to
+/// [`write_head`]).
+pub(crate) fn insert_at(
+    tx: &Connection,
+    tip: &mut (u64, String),
+    event: &NewEvent<'_>,
+) -> Result<(), AuditError> {
+    let err = AuditError::db;
+    let seq = tip.0 + 1;
+    let prev_hash = std::mem::take(&mut tip.1);
     let record = Record {
         seq,
-        ts: &ts,
-        kind: &event.kind,
-        agent: event.agent.as_deref(),
-        session: event.session.as_deref(),
-        server: event.server.as_deref(),
-        method: event.method.as_deref(),
-        tool: event.tool.as_deref(),
-        decision: event.decision.as_deref(),
-        rule: event.rule.as_deref(),
-        detail: &detail,
+        ts: event.ts,
+        kind: event.kind,
+        agent: event.agent,
+        session: event.session,
+        server: event.server,
+        method: event.method,
+        tool: event.tool,
+        decision: event.decision,
+        rule: event.rule,
+        detail: event.detail,
     };
     let hash = record.hash(&prev_hash);
     let seq_sql = i64::try_from(seq).map_err(|_| AuditError::Corrupt {
@@ -480,7 +569,7 @@ fn append_in(tx: &Connection, event: &Event) -> Result<u64, AuditError> {
     .and_then(|mut s| {
         s.execute(params![
             seq_sql,
-            ts,
+            event.ts,
             event.kind,
             event.agent,
             event.session,
@@ -489,7 +578,7 @@ fn append_in(tx: &Connection, event: &Event) -> Result<u64, AuditError> {
             event.tool,
             event.decision,
             event.rule,
-            detail,
+            event.detail,
             prev_hash,
             hash,
         ])
@@ -507,17 +596,12 @@ fn append_in(tx: &Connection, event: &Event) -> Result<u64, AuditError> {
             event.tool,
             event.decision,
             event.rule,
-            detail,
+            event.detail,
         ])
     })
     .map_err(err("append"))?;
-    tx.prepare_cached(
-        "INSERT INTO meta (key, value) VALUES ('head', ?1) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .and_then(|mut s| s.execute([format!("{seq} {hash}")]))
-    .map_err(err("append"))?;
-    Ok(seq)
+    *tip = (seq, hash);
+    Ok(())
 }
 
 /// Creates the directory (0700) and an empty file (0600) so that SQLite, which gives its `-wal`

@@ -29,60 +29,76 @@ pub mod kinds {
 
 /// A store that appends events and keeps approvals, reachable from several processes.
 ///
-/// The relay calls it in place, on its one thread: each call holds up the relay until it
-/// returns, which is what the relay wants for appends (a message waits for its events anyway).
-/// Errors are messages: the caller only needs to know that the write did not happen (and then
-/// fails closed).
-pub trait AuditLog: Send {
-    /// Appends one event; committed when it returns. Returns its sequence number.
-    fn append(&mut self, event: &Event) -> Result<u64, String>;
-    /// Appends `events` in order, all or none, in one transaction (one commit, so one fsync
-    /// when the store syncs every commit); committed when it returns.
-    ///
-    /// The default appends them one by one, which is not all or none: stores that have
-    /// transactions override it.
-    fn append_batch(&mut self, events: &[Event]) -> Result<(), String> {
-        for event in events {
-            self.append(event)?;
-        }
-        Ok(())
-    }
+/// The relay calls [`AuditLog::append_batch`] in place, on its one thread, before it forwards a
+/// message: it must be quick ([`mcpward_audit::Journal`]: one `write()`). The approval calls may
+/// wait on a database; the relay makes them on a blocking thread, with a time limit. Errors are
+/// messages: the caller only needs to know that the write did not happen (and then fails
+/// closed).
+pub trait AuditLog: Send + Sync {
+    /// Appends `events` in order, all or none; when it returns `Ok` they survive mcpward being
+    /// killed.
+    fn append_batch(&self, events: &[Event]) -> Result<(), String>;
     /// Records a pending approval that `mcpward approve ID` can resolve.
-    fn request_approval(&mut self, id: &str, summary: &str) -> Result<(), String>;
+    fn request_approval(&self, id: &str, summary: &str) -> Result<(), String>;
     /// `Some(true)` approved, `Some(false)` denied or expired, `None` pending or unknown.
-    fn approval_state(&mut self, id: &str) -> Result<Option<bool>, String>;
+    fn approval_state(&self, id: &str) -> Result<Option<bool>, String>;
     /// Marks a pending approval expired; `false` if an answer arrived first.
-    fn expire_approval(&mut self, id: &str) -> Result<bool, String>;
+    fn expire_approval(&self, id: &str) -> Result<bool, String>;
 }
 
-impl AuditLog for mcpward_audit::Store {
-    fn append(&mut self, event: &Event) -> Result<u64, String> {
-        mcpward_audit::Store::append(self, event).map_err(|e| error_chain(&e))
-    }
+fn approval_state(store: &mcpward_audit::Store, id: &str) -> Result<Option<bool>, String> {
+    use mcpward_audit::ApprovalState;
+    Ok(
+        match store.approval_state(id).map_err(|e| error_chain(&e))? {
+            Some(ApprovalState::Approved) => Some(true),
+            Some(ApprovalState::Denied | ApprovalState::Expired) => Some(false),
+            Some(ApprovalState::Pending) | None => None,
+        },
+    )
+}
 
-    fn append_batch(&mut self, events: &[Event]) -> Result<(), String> {
+/// Straight into the store: one transaction per call (its commit is the message's wait).
+impl AuditLog for mcpward_audit::Store {
+    fn append_batch(&self, events: &[Event]) -> Result<(), String> {
         mcpward_audit::Store::append_batch(self, events)
             .map(drop)
             .map_err(|e| error_chain(&e))
     }
 
-    fn request_approval(&mut self, id: &str, summary: &str) -> Result<(), String> {
+    fn request_approval(&self, id: &str, summary: &str) -> Result<(), String> {
         mcpward_audit::Store::request_approval(self, id, summary).map_err(|e| error_chain(&e))
     }
 
-    fn approval_state(&mut self, id: &str) -> Result<Option<bool>, String> {
-        use mcpward_audit::ApprovalState;
-        Ok(
-            match mcpward_audit::Store::approval_state(self, id).map_err(|e| error_chain(&e))? {
-                Some(ApprovalState::Approved) => Some(true),
-                Some(ApprovalState::Denied | ApprovalState::Expired) => Some(false),
-                Some(ApprovalState::Pending) | None => None,
-            },
-        )
+    fn approval_state(&self, id: &str) -> Result<Option<bool>, String> {
+        approval_state(self, id)
     }
 
-    fn expire_approval(&mut self, id: &str) -> Result<bool, String> {
+    fn expire_approval(&self, id: &str) -> Result<bool, String> {
         mcpward_audit::Store::expire_approval(self, id).map_err(|e| error_chain(&e))
+    }
+}
+
+/// Through the journal: one `write()` per call, the store written behind (what `mcpward run`
+/// uses).
+impl AuditLog for mcpward_audit::Journal {
+    fn append_batch(&self, events: &[Event]) -> Result<(), String> {
+        mcpward_audit::Journal::append_batch(self, events).map_err(|e| error_chain(&e))
+    }
+
+    fn request_approval(&self, id: &str, summary: &str) -> Result<(), String> {
+        self.store()
+            .request_approval(id, summary)
+            .map_err(|e| error_chain(&e))
+    }
+
+    fn approval_state(&self, id: &str) -> Result<Option<bool>, String> {
+        approval_state(self.store(), id)
+    }
+
+    fn expire_approval(&self, id: &str) -> Result<bool, String> {
+        self.store()
+            .expire_approval(id)
+            .map_err(|e| error_chain(&e))
     }
 }
 

@@ -9,8 +9,8 @@
 //!   to read never blocks the loop;
 //! - a stderr reader that keeps the server's stderr in the audit log (redacted) and echoes it,
 //!   redacted, on mcpward's stderr — never on stdout;
-//! - the audit store ([`AuditHandle`]), called in place: the loop commits a message's events
-//!   before it forwards the message, and does nothing else meanwhile;
+//! - the audit log ([`AuditHandle`]), appended to in place: the loop writes a message's events
+//!   before it forwards the message (approval look-ups go to a blocking thread);
 //! - approval pollers and timers, one per waiting call.
 //!
 //! Only when mcpward's own stdin or stdout is not a pipe or a socket (a terminal, a file) is it
@@ -20,16 +20,17 @@
 //! # Latency and durability
 //!
 //! Per message the relay costs the session's work (parse, policy, redaction: a few
-//! microseconds), one audit commit, and the pipe writes. The commit is the large part: with the
-//! store's `synchronous=NORMAL` (what `mcpward run` uses unless given `--audit-sync full`) it
-//! writes the event to the write-ahead log in the OS cache, so it survives mcpward being killed
-//! but not the machine losing power; with `synchronous=FULL` it also waits for an fsync. Either
-//! way a message is forwarded only after its own events are committed, and a failed commit denies
-//! it ([`Session::on_audit_failed`]).
+//! microseconds), one audit write, and the pipe writes. `mcpward run` gives the relay a
+//! [`mcpward_audit::Journal`]: the write is one `write()` of the message's events to a
+//! per-process file, which survives mcpward being killed (with `--audit-sync full`, an
+//! `fdatasync` follows, so it survives power loss too); the journal's own thread moves the
+//! events into the SQLite store about 10 ms later, off the message's path. Either way a
+//! message is forwarded only after its own events are written, and a failed write denies it
+//! ([`Session::on_audit_failed`]).
 //!
 //! Messages that arrive together are processed together: the events of all of them are
-//! committed in one transaction (group commit), then each is forwarded in order. Each message's
-//! own events are one all-or-none batch even when it arrives alone.
+//! written at once (one `write()`), then each is forwarded in order. Each message's own events
+//! are one all-or-none batch even when it arrives alone.
 //!
 //! The main loop owns the [`Session`] and carries out its [`Action`]s in order. When the server
 //! exits, every request still waiting is answered with an error and `run` returns the server's
@@ -40,7 +41,7 @@ use std::collections::{HashSet, VecDeque};
 use std::ffi::OsString;
 use std::io::{Read as _, Write as _};
 use std::process::{ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use mcpward_protocol::{FrameError, Framer};
@@ -123,49 +124,59 @@ pub fn run(
     result
 }
 
-/// The audit store as the relay uses it: called in place, on the relay's thread.
+/// The audit log as the relay uses it.
 ///
-/// Every message waits for the commit of its own events before it is forwarded, and the main
-/// loop does nothing else meanwhile, so a dedicated store thread would only add two thread
-/// wake-ups per event (one there, one back) to every message's latency. A write that waits for
-/// another process's transaction (up to the store's busy timeout) holds up the relay meanwhile,
-/// as it held up the message before. The approval pollers, spawned on the same single-threaded
-/// runtime, share it: the lock is never contended.
+/// Appends are made in place, on the relay's thread: every message waits for its own events
+/// anyway, and with the journal an append is one `write()`, cheaper than handing it to another
+/// thread and back. The approval calls read and write the database, which may wait for another
+/// process's transaction: they run on a blocking thread with a time limit ([`STORE_WAIT`]), so
+/// the relay goes on meanwhile.
 #[derive(Clone)]
-pub struct AuditHandle(Arc<Mutex<Box<dyn AuditLog>>>);
+pub struct AuditHandle(Arc<dyn AuditLog>);
+
+/// How long an approval call may wait on the audit store (or the lockfile on its lock) before it
+/// counts as failed.
+const STORE_WAIT: Duration = Duration::from_secs(15);
 
 impl AuditHandle {
     /// Wraps `log`.
     pub fn new(log: Box<dyn AuditLog>) -> Self {
-        AuditHandle(Arc::new(Mutex::new(log)))
+        AuditHandle(Arc::from(log))
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut dyn AuditLog) -> T) -> T {
-        // A panic inside the store left no transaction open (rusqlite rolls back on drop).
-        let mut log = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        f(log.as_mut())
-    }
-
-    /// Appends one event; returns once it is committed.
-    pub fn append(&self, event: &Event) -> Result<u64, String> {
-        self.with(|log| log.append(event))
-    }
-
-    /// Appends `events`, all or none, in one transaction; returns once they are committed.
+    /// Appends `events`, all or none; returns once they survive mcpward being killed.
     pub fn append_batch(&self, events: &[Event]) -> Result<(), String> {
-        self.with(|log| log.append_batch(events))
+        self.0.append_batch(events)
     }
 
-    fn request_approval(&self, id: &str, summary: &str) -> Result<(), String> {
-        self.with(|log| log.request_approval(id, summary))
+    /// Runs `f` on a blocking thread, for at most [`STORE_WAIT`].
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn AuditLog) -> Result<T, String> + Send + 'static,
+    ) -> Result<T, String> {
+        let log = Arc::clone(&self.0);
+        let task = tokio::task::spawn_blocking(move || f(log.as_ref()));
+        match tokio::time::timeout(STORE_WAIT, task).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err("the audit store did not answer in time".into()),
+        }
     }
 
-    fn approval_state(&self, id: &str) -> Result<Option<bool>, String> {
-        self.with(|log| log.approval_state(id))
+    async fn request_approval(&self, id: &str, summary: &str) -> Result<(), String> {
+        let (id, summary) = (id.to_owned(), summary.to_owned());
+        self.blocking(move |log| log.request_approval(&id, &summary))
+            .await
     }
 
-    fn expire_approval(&self, id: &str) -> Result<bool, String> {
-        self.with(|log| log.expire_approval(id))
+    async fn approval_state(&self, id: &str) -> Result<Option<bool>, String> {
+        let id = id.to_owned();
+        self.blocking(move |log| log.approval_state(&id)).await
+    }
+
+    async fn expire_approval(&self, id: &str) -> Result<bool, String> {
+        let id = id.to_owned();
+        self.blocking(move |log| log.expire_approval(&id)).await
     }
 }
 
@@ -231,7 +242,9 @@ async fn relay(
     );
     for action in session.on_server_started(&argv, child.id()) {
         if let Action::Audit { event, .. } = action {
-            audit.append(&event).map_err(RunError::Audit)?;
+            audit
+                .append_batch(std::slice::from_ref(&event))
+                .map_err(RunError::Audit)?;
         }
     }
 
@@ -283,7 +296,7 @@ async fn relay(
             let actions = session.on_server_exit(code, signal);
             io.execute(&mut session, actions).await;
             io.client = None; // closes the client's stdout once the queue is written
-            io.expire_abandoned_approvals();
+            io.expire_abandoned_approvals().await;
             let _ = tokio::time::timeout(Duration::from_secs(5), client_writer).await;
             return Ok(if client_closed {
                 Ending::ClientClosed
@@ -465,9 +478,9 @@ struct Io {
 
 impl Io {
     /// Carries out the actions of several messages, each list in order. The events each list
-    /// starts with are committed first, all in one transaction (group commit: one commit for
-    /// messages that arrived together); then each list goes on, or, if the commit failed, each
-    /// gets its fallback.
+    /// starts with are written first, all in one batch (one journal write for messages that
+    /// arrived together); then each list goes on, or, if the write failed, each gets its
+    /// fallback.
     async fn execute_group(&mut self, session: &mut Session, group: Vec<Vec<Action>>) {
         if group.len() == 1 {
             for actions in group {
@@ -528,13 +541,17 @@ impl Io {
                 }
                 Action::ObservePins { token, observation } => {
                     let file = self.lockfile.clone();
-                    let report = tokio::task::spawn_blocking(move || {
+                    let task = tokio::task::spawn_blocking(move || {
                         let now = now_rfc3339();
                         file.update(|lock| lock.observe(&observation, &now))
-                    })
-                    .await
-                    .map_err(|e| e.to_string())
-                    .and_then(|r| r.map_err(|e| e.to_string()));
+                    });
+                    // Another process may hold the lockfile's lock: wait, but not forever.
+                    let report = match tokio::time::timeout(STORE_WAIT, task).await {
+                        Ok(joined) => joined
+                            .map_err(|e| e.to_string())
+                            .and_then(|r| r.map_err(|e| e.to_string())),
+                        Err(_) => Err("the lockfile stayed locked by another process".into()),
+                    };
                     queue.extend(session.on_pins(token, report));
                 }
                 Action::AwaitApproval(request) => {
@@ -579,9 +596,9 @@ impl Io {
 
     /// Marks approvals nobody will wait for any more as expired, so `mcpward approve` does not
     /// offer them.
-    fn expire_abandoned_approvals(&mut self) {
+    async fn expire_abandoned_approvals(&mut self) {
         for id in std::mem::take(&mut self.store_approvals) {
-            let _ = self.audit.expire_approval(&id);
+            let _ = self.audit.expire_approval(&id).await;
         }
     }
 
@@ -607,7 +624,7 @@ impl Io {
             });
             return;
         }
-        if let Err(e) = self.audit.request_approval(&id, &summary) {
+        if let Err(e) = self.audit.request_approval(&id, &summary).await {
             queue.extend(session.on_approval(&id, ApprovalOutcome::Failed(e)));
             return;
         }
@@ -632,7 +649,7 @@ async fn poll_approval(
 ) -> ApprovalOutcome {
     let deadline = Instant::now() + timeout;
     loop {
-        match audit.approval_state(id) {
+        match audit.approval_state(id).await {
             Ok(Some(true)) => return ApprovalOutcome::Approved,
             Ok(Some(false)) => return ApprovalOutcome::Denied,
             Ok(None) => {}
@@ -640,9 +657,9 @@ async fn poll_approval(
         }
         if Instant::now() >= deadline {
             // Close it as expired, unless an answer arrived at the last moment.
-            return match audit.expire_approval(id) {
+            return match audit.expire_approval(id).await {
                 Ok(true) => ApprovalOutcome::TimedOut,
-                Ok(false) => match audit.approval_state(id) {
+                Ok(false) => match audit.approval_state(id).await {
                     Ok(Some(true)) => ApprovalOutcome::Approved,
                     _ => ApprovalOutcome::TimedOut,
                 },
@@ -1125,7 +1142,7 @@ pub fn random_hex(bytes: usize) -> String {
 #[cfg(test)]
 mod tests {
     use std::path::Path;
-    use std::sync::Mutex;
+    use std::sync::{Mutex, PoisonError};
 
     use crate::policy_gate::PolicyGate;
 
@@ -1138,10 +1155,7 @@ mod tests {
     }
 
     impl AuditLog for Recorder {
-        fn append(&mut self, event: &Event) -> Result<u64, String> {
-            self.append_batch(std::slice::from_ref(event)).map(|()| 0)
-        }
-        fn append_batch(&mut self, events: &[Event]) -> Result<(), String> {
+        fn append_batch(&self, events: &[Event]) -> Result<(), String> {
             if self.fail {
                 return Err("disk full".into());
             }
@@ -1151,13 +1165,13 @@ mod tests {
                 .push(events.len());
             Ok(())
         }
-        fn request_approval(&mut self, _: &str, _: &str) -> Result<(), String> {
+        fn request_approval(&self, _: &str, _: &str) -> Result<(), String> {
             Ok(())
         }
-        fn approval_state(&mut self, _: &str) -> Result<Option<bool>, String> {
+        fn approval_state(&self, _: &str) -> Result<Option<bool>, String> {
             Ok(None)
         }
-        fn expire_approval(&mut self, _: &str) -> Result<bool, String> {
+        fn expire_approval(&self, _: &str) -> Result<bool, String> {
             Ok(true)
         }
     }

@@ -13,7 +13,7 @@
 //!   The modes take turns in rounds, so drift on a shared machine hits them alike. Medians,
 //!   p95, p99 and the ratios run/socat and run/direct are printed.
 //! - **bursts**: 64 calls written at once, then their answers read: the time per call, where
-//!   messages that arrive together share one audit commit.
+//!   messages that arrive together share one journal write.
 //! - **throughput**: `tools/call` results of 1 MB, through socat and through `mcpward run`.
 //! - **peak memory**: `VmHWM` of the `mcpward` process (read from `/proc/PID/status` after the
 //!   1 MB results, just before it is stopped). Target: under 30 MB.
@@ -173,7 +173,7 @@ impl Config {
             calls,
             warmup: if full { 200 } else { 5 },
             rounds: num("MCPWARD_BENCH_ROUNDS", if full { 5 } else { 1 }),
-            // fsync per commit is slow: fewer calls keep the run short.
+            // an fdatasync per message is slow: fewer calls keep the run short.
             full_calls: (calls / 5).max(1),
             big: num("MCPWARD_BENCH_BIG", if full { 40 } else { 2 }),
             only_run: std::env::var("MCPWARD_BENCH_ONLY").as_deref() == Ok("run"),
@@ -612,7 +612,7 @@ fn run_benchmark(cfg: &Config) {
         }
     }
 
-    // ----- bursts: many calls in flight, where group commit pays ---------------------------
+    // ----- bursts: many calls in flight, where one journal write serves many ---------------
     const BURST: usize = 64;
     let bursts = (cfg.calls / BURST).max(1);
     println!(

@@ -27,9 +27,9 @@ enum Command {
     /// Run a stdio MCP server behind the gateway: policy, pins, approvals, audit.
     ///
     /// Every message is recorded in the audit log before it is forwarded; a message whose
-    /// record cannot be written is denied. By default a record is committed to the OS cache
-    /// (it survives mcpward being killed, not a power loss); `--audit-sync full` fsyncs each
-    /// commit instead, which is slower.
+    /// record cannot be written is denied. By default a record is written to the OS cache (it
+    /// survives mcpward being killed, not a power loss); `--audit-sync full` also fsyncs it,
+    /// which is slower.
     Run(RunArgs),
     /// Approve a call that `mcpward run` holds for approval (no ID: list them).
     Approve(ApprovalArgs),
@@ -142,14 +142,16 @@ pub(crate) struct RunArgs {
     /// The largest message accepted from either side, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
     pub(crate) max_message_bytes: usize,
-    /// How hard each audit commit tries to reach the disk. Every message is forwarded only
-    /// after its audit event is committed (a failed write denies it), whichever is chosen.
+    /// How hard each audit record tries to reach the disk. Every message is forwarded only
+    /// after its audit events are written to this process's journal (a failed write denies
+    /// it), whichever is chosen; a background thread then moves them into the audit store.
     ///
-    /// `normal` (default): the commit is in the operating system's cache when the message is
-    /// forwarded, so it survives mcpward being killed or crashing; an OS crash or power loss
-    /// can lose the newest events (the chain stays valid: it ends earlier). `full`: the log is
-    /// fsync'd on every commit, so events also survive power loss, at the cost of one disk
-    /// flush per message (milliseconds on many disks).
+    /// `normal` (default): the journal write is in the operating system's cache when the
+    /// message is forwarded, so it survives mcpward being killed or crashing (the next mcpward
+    /// to open the store replays it); an OS crash or power loss can lose the newest events (the
+    /// chain stays valid: it ends earlier). `full`: the journal is fdatasync'd on every write
+    /// and the store on every commit, so events also survive power loss, at the cost of one
+    /// disk flush per message (milliseconds on many disks).
     #[arg(long, value_enum, value_name = "MODE", default_value_t = AuditSync::Normal)]
     pub(crate) audit_sync: AuditSync,
     /// The server's command and its arguments, after `--`.
@@ -160,9 +162,9 @@ pub(crate) struct RunArgs {
 /// `mcpward run --audit-sync`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum AuditSync {
-    /// Committed to the OS cache (survives a crash of mcpward, not of the machine).
+    /// Written to the OS cache (survives a crash of mcpward, not of the machine).
     Normal,
-    /// Fsync'd on every commit (survives power loss).
+    /// Fdatasync'd on every write (survives power loss).
     Full,
 }
 

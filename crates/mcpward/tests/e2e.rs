@@ -475,6 +475,24 @@ impl Env {
         }
     }
 
+    /// Where `mcpward run` keeps its audit journal.
+    fn journal_dir(&self) -> PathBuf {
+        self.home().join("audit.db.journals")
+    }
+
+    /// The journal files in [`Env::journal_dir`].
+    fn journals(&self) -> Vec<PathBuf> {
+        std::fs::read_dir(self.journal_dir())
+            .map(|listing| {
+                listing
+                    .filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "jnl"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Checks the audit store at the end of a test and returns its events: `mcpward log verify`
     /// passes, so does `log verify --file` on the export, and the fake token is in neither the
     /// export nor the store's files (nor the lockfile).
@@ -499,8 +517,16 @@ impl Env {
             stdout(&out),
             stderr(&out)
         );
-        for entry in std::fs::read_dir(self.home()).expect("MCPWARD_HOME") {
-            let path = entry.expect("entry").path();
+        let journals = std::fs::read_dir(self.journal_dir())
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok);
+        for entry in std::fs::read_dir(self.home())
+            .expect("MCPWARD_HOME")
+            .filter_map(Result::ok)
+            .chain(journals)
+        {
+            let path = entry.path();
             if path.is_file() {
                 assert_no_token(
                     &path.display().to_string(),
@@ -1679,7 +1705,10 @@ fn sigkill_under_load_keeps_every_answered_call_in_the_audit_log() {
         answered.len()
     );
 
+    // The killed mcpward's journal is left behind; `mcpward log` replays it into the store.
+    assert_eq!(env.journals().len(), 1, "{:?}", env.journals());
     let events = env.audit();
+    assert!(env.journals().is_empty(), "{:?}", env.journals());
     let requests: BTreeMap<String, &Value> = events_of(&events, "request", "echo")
         .into_iter()
         .filter_map(|e| Some((e["detail"]["arguments"]["message"].as_str()?.to_owned(), e)))

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use mcpward_gateway::mcpward_audit::{
-    AuditError, Filter, OpenOptions, Store, VerifyReport, export_jsonl, verify_jsonl,
+    AuditError, Filter, OpenOptions, Replay, Store, VerifyReport, export_jsonl, verify_jsonl,
 };
 
 use crate::cli::{LogAction, LogArgs, LogVerifyArgs};
@@ -19,10 +19,17 @@ pub(crate) fn run(args: &LogArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Opens the store, with every event still in a journal moved in first: those of `mcpward run`
+/// processes that died, and those that running ones have written and not yet moved.
 fn open() -> anyhow::Result<Option<Store>> {
     let db = audit_path()?;
     match Store::open_with(&db, &OpenOptions::new().create(false)) {
-        Ok(store) => Ok(Some(store)),
+        Ok(store) => {
+            store
+                .replay_journals(Replay::All)
+                .map_err(|e| anyhow::anyhow!("{}", ErrorChain(&e)))?;
+            Ok(Some(store))
+        }
         Err(AuditError::NotFound { .. }) => Ok(None),
         Err(err) => anyhow::bail!("{}", ErrorChain(&err)),
     }

@@ -13,7 +13,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mcpward_gateway::mcpward_audit::{self, Durability, OpenOptions, Store};
+use mcpward_gateway::mcpward_audit::{
+    self, Durability, Journal, JournalOptions, OpenOptions, Store,
+};
 use mcpward_gateway::mcpward_policy::{self, Policy, PolicyError};
 use mcpward_gateway::pins::LockfilePath;
 use mcpward_gateway::policy_gate::PolicyGate;
@@ -162,22 +164,28 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     let db = audit_path()?;
-    // Every message waits for its audit commit; `normal` makes that commit a write to the OS
-    // cache (it survives mcpward dying), `full` an fsync (it also survives power loss).
-    let durability = match args.audit_sync {
-        AuditSync::Normal => Durability::Normal,
-        AuditSync::Full => Durability::Full,
+    // Every message waits until its events are in this process's journal (one write, which
+    // survives mcpward dying); `full` adds an fdatasync (it also survives power loss) and makes
+    // the store's own commits, done behind by the journal's thread, fsync'd as well.
+    let (durability, sync) = match args.audit_sync {
+        AuditSync::Normal => (Durability::Normal, false),
+        AuditSync::Full => (Durability::Full, true),
     };
+    let not_writable = |err: &mcpward_audit::AuditError| {
+        usage(
+            &format!("{}", ErrorChain(err)),
+            Some("the audit log must be writable: mcpward does not run a server it cannot record"),
+        )
+    };
+    // Opening replays the journals of `run` processes that died before their events reached
+    // the store.
     let store = match Store::open_with(&db, &OpenOptions::new().durability(durability)) {
         Ok(store) => store,
-        Err(err) => {
-            return Ok(usage(
-                &format!("{}", ErrorChain(&err)),
-                Some(
-                    "the audit log must be writable: mcpward does not run a server it cannot record",
-                ),
-            ));
-        }
+        Err(err) => return Ok(not_writable(&err)),
+    };
+    let journal = match Journal::open(store, JournalOptions::new().sync(sync)) {
+        Ok(journal) => journal,
+        Err(err) => return Ok(not_writable(&err)),
     };
     // No working directory for the policy: a relative path means whatever the server makes of it
     // (server-filesystem resolves it against its roots, not its process directory), so relative
@@ -192,7 +200,7 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         stop_grace: STOP_GRACE,
         approval_poll: APPROVAL_POLL,
     };
-    match relay::run(options, gate, Box::new(store)) {
+    match relay::run(options, gate, Box::new(journal)) {
         Ok(Ending::ServerExited(code)) => Ok(ExitCode::from(exit_byte(code))),
         Ok(Ending::ClientClosed) => Ok(ExitCode::SUCCESS),
         Err(RunError::Spawn { program, source }) => {
