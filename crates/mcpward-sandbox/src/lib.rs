@@ -1,0 +1,31 @@
+//! Sandboxed MCP servers and their SSRF-safe egress.
+//!
+//! - [`guard`]: the SSRF guard (allowlist, resolve once, check every address, connect to the
+//!   checked address, re-check every redirect, limits). Its pure half is
+//!   [`mcpward_policy::ssrf`].
+//! - [`proxy`]: the HTTP proxy (`CONNECT` and absolute-form) that `mcpward run` gives a
+//!   sandboxed server, every destination checked by the guard.
+//! - [`launch`]: the parent's side: turns a `[servers.NAME.sandbox]` section into a [`Launch`]
+//!   (the helper command, its spec, the reduced environment) after checking that every path
+//!   exists and that the kernel can enforce it ([`probe`]).
+//! - [`helper`] (Linux): the child's side, `mcpward __sandbox-exec SPEC -- CMD…`: sets
+//!   `no_new_privs`, resource limits, Landlock filesystem and TCP rules and a seccomp filter,
+//!   then `exec`s the server.
+//!
+//! No `unsafe`: Landlock, seccomp, `prctl` and `setrlimit` go through the `landlock`,
+//! `seccompiler` and `nix` crates' safe APIs.
+//!
+//! See `docs/sandbox.md` for what is enforced, how, and what is not.
+
+pub mod guard;
+pub mod helper;
+pub mod launch;
+pub mod proxy;
+mod spec;
+
+pub use guard::{Fetched, Guard, Limits, Refusal, Resolver, SystemResolver};
+pub use launch::{Launch, Plan, SandboxError, Support, prepare, probe};
+pub use spec::Spec;
+
+/// The hidden subcommand the helper runs under: `mcpward __sandbox-exec SPEC -- CMD…`.
+pub const HELPER_SUBCOMMAND: &str = "__sandbox-exec";
