@@ -8,16 +8,20 @@
 //! Also the state locations the other gateway commands share: [`policy_path`], [`lock_path`],
 //! [`audit_path`].
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mcpward_gateway::mcpward_audit::{self, Durability, OpenOptions, Store};
-use mcpward_gateway::mcpward_policy::{self, Policy, PolicyError};
+use mcpward_gateway::mcpward_audit::{self, Durability, Event, OpenOptions, Store};
+use mcpward_gateway::mcpward_policy::{self, Policy, PolicyError, Sandbox};
 use mcpward_gateway::pins::LockfilePath;
 use mcpward_gateway::policy_gate::PolicyGate;
 use mcpward_gateway::relay::{self, Ending, RunError, RunOptions};
+
+use mcpward_sandbox::proxy::{self, EventSink, ProxyEvent};
+use mcpward_sandbox::{Guard, Launch, Plan};
 
 use crate::cli::{AuditSync, RunArgs};
 
@@ -179,6 +183,31 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             ));
         }
     };
+    let (sandbox, sandbox_event) = match policy.sandbox(&server) {
+        None => (None, None),
+        Some(section) => {
+            let state_dir = db.parent().unwrap_or(Path::new(".")).to_path_buf();
+            match start_sandbox(
+                &server,
+                section,
+                program,
+                rest,
+                &state_dir,
+                args.allow_unsandboxed,
+            ) {
+                Ok(started) => started,
+                Err(code) => return Ok(code),
+            }
+        }
+    };
+    if let Some(event) = sandbox_event
+        && let Err(err) = store.append(&event)
+    {
+        return Ok(usage(
+            &format!("{}", ErrorChain(&err)),
+            Some("the audit log must be writable: mcpward does not run a server it cannot record"),
+        ));
+    }
     // No working directory for the policy: a relative path means whatever the server makes of it
     // (server-filesystem resolves it against its roots, not its process directory), so relative
     // paths are never resolved here and are denied wherever `paths.allow` is set.
@@ -191,6 +220,7 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         lockfile,
         stop_grace: STOP_GRACE,
         approval_poll: APPROVAL_POLL,
+        sandbox,
     };
     match relay::run(options, gate, Box::new(store)) {
         Ok(Ending::ServerExited(code)) => Ok(ExitCode::from(exit_byte(code))),
@@ -207,6 +237,118 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         }
         Err(err) => Err(err.into()),
     }
+}
+
+/// Prepares the sandbox of a server whose policy has a `sandbox` section: checks its paths
+/// (a missing one is refused with the policy file, line and entry), starts the egress proxy for
+/// its `net` entries, and checks that the kernel can enforce it (else refuses, unless
+/// `--allow-unsandboxed`). Returns the launch and the audit event that records the sandbox.
+fn start_sandbox(
+    server: &str,
+    section: &Sandbox,
+    program: &OsString,
+    args: &[OsString],
+    state_dir: &Path,
+    allow_unsandboxed: bool,
+) -> Result<(Option<Launch>, Option<Event>), ExitCode> {
+    let mut event = Event::new("sandbox");
+    event.server = Some(server.to_owned());
+    if let Some(missing) = mcpward_sandbox::probe().missing {
+        if !allow_unsandboxed {
+            return Err(usage(
+                &format!(
+                    "the policy gives server `{server}` a sandbox, but it cannot be enforced here: {missing}"
+                ),
+                Some(
+                    "run it on Linux 6.7 or later with Landlock enabled, or pass --allow-unsandboxed to start it without the sandbox (recorded in the audit log)",
+                ),
+            ));
+        }
+        eprintln!(
+            "mcpward: warning: server `{server}` runs WITHOUT its sandbox (--allow-unsandboxed): {missing}"
+        );
+        event.decision = Some("unsandboxed".to_owned());
+        event.detail = serde_json::json!({
+            "enforced": false,
+            "reason": missing,
+            "downgraded_by": "--allow-unsandboxed",
+        });
+        return Ok((None, Some(event)));
+    }
+    let helper = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(err) => {
+            return Err(usage(
+                &format!("cannot find mcpward's own executable to start the sandbox: {err}"),
+                None,
+            ));
+        }
+    };
+    let proxy_port = if section.net.is_empty() {
+        None
+    } else {
+        match start_egress_proxy(server, section) {
+            Ok(port) => Some(port),
+            Err(err) => {
+                return Err(usage(
+                    &format!("cannot start the egress proxy: {err}"),
+                    None,
+                ));
+            }
+        }
+    };
+    let env: Vec<(OsString, OsString)> = std::env::vars_os().collect();
+    let mut plan = Plan::new(server, section, program, args, &helper, state_dir, &env);
+    plan.proxy_port = proxy_port;
+    let launch = match mcpward_sandbox::prepare(&plan) {
+        Ok(launch) => launch,
+        Err(err) => {
+            return Err(usage(
+                &format!("server `{server}` not started: {err}"),
+                Some("create the path, or change the entry in the policy's sandbox section"),
+            ));
+        }
+    };
+    event.decision = Some("enforced".to_owned());
+    event.detail = launch.detail.clone();
+    Ok((Some(launch), Some(event)))
+}
+
+/// Binds the egress proxy on a loopback port and serves it on a thread of its own, so that its
+/// traffic never delays the relay. Refusals are reported on stderr.
+fn start_egress_proxy(server: &str, section: &Sandbox) -> std::io::Result<u16> {
+    let listener = std::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))?;
+    listener.set_nonblocking(true)?;
+    let port = listener.local_addr()?.port();
+    let guard = Arc::new(Guard::new(&section.net));
+    let server = server.to_owned();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    std::thread::Builder::new()
+        .name("mcpward-egress".to_owned())
+        .spawn(move || {
+            runtime.block_on(async move {
+                let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                    eprintln!("mcpward: egress proxy for `{server}` could not start");
+                    return;
+                };
+                let events: EventSink = Arc::new(move |event| {
+                    if let ProxyEvent::Refused {
+                        method,
+                        target,
+                        reason,
+                    } = event
+                    {
+                        eprintln!(
+                            "mcpward: egress: refused {method} {target} for `{server}`: {reason}"
+                        );
+                    }
+                });
+                proxy::serve(listener, guard, events).await;
+            });
+        })?;
+    Ok(port)
 }
 
 /// An exit code as the byte a process can return (out-of-range codes become 1).
