@@ -3,6 +3,8 @@
 //! Runs in the process that becomes the server, in this order, and `exec`s only when every
 //! step succeeded (any failure: a message on stderr and exit 125, the server never runs):
 //!
+//! 0. with `netns` in the spec: a new user namespace (own uid/gid mapped) and network
+//!    namespace, loopback up, the proxy listener bound inside and handed to the parent;
 //! 1. `PR_SET_NO_NEW_PRIVS`: no set-uid or file-capability gain, across every later `exec`;
 //! 2. resource limits: no core dumps (`RLIMIT_CORE` 0, so a crash cannot write memory holding
 //!    secrets to disk), files at most 8 GiB (`RLIMIT_FSIZE`);
@@ -23,8 +25,26 @@ fn fail(msg: &str) -> ! {
     std::process::exit(125)
 }
 
+/// The helper's argument that only tests whether a private network namespace can be made.
+pub const PROBE_NETNS: &str = "--probe-netns";
+
 /// Entry point of the hidden subcommand; `args` are the arguments after it. Never returns.
 pub fn main(args: &[OsString]) -> ! {
+    if let [only] = args
+        && only == PROBE_NETNS
+    {
+        #[cfg(target_os = "linux")]
+        let result = linux::enter_netns(None, None);
+        #[cfg(not(target_os = "linux"))]
+        let result: Result<(), String> = Err("not Linux".to_owned());
+        std::process::exit(match result {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("{e}");
+                1
+            }
+        });
+    }
     let [spec, dashdash, program, rest @ ..] = args else {
         fail("usage: mcpward __sandbox-exec SPEC -- PROGRAM [ARG...]")
     };
@@ -89,7 +109,18 @@ pub fn confine(spec: &crate::Spec) -> Result<(), String> {
 #[cfg(target_os = "linux")]
 mod linux {
     use std::collections::BTreeMap;
+    use std::io::IoSlice;
+    use std::mem::MaybeUninit;
+    use std::net::{Ipv4Addr, TcpListener};
+    use std::os::fd::AsFd as _;
+    use std::os::unix::net::UnixStream;
     use std::path::Path;
+
+    use nix::sched::CloneFlags;
+    use rustix::net::netlink::SocketAddrNetlink;
+    use rustix::net::{
+        AddressFamily, RecvFlags, SendAncillaryBuffer, SendAncillaryMessage, SendFlags, SocketType,
+    };
 
     use landlock::{
         ABI, Access, AccessFs, AccessNet, BitFlags, CompatLevel, Compatible, NetPort, PathBeneath,
@@ -134,7 +165,88 @@ mod linux {
         Ok(PathBeneath::new(fd, access))
     }
 
+    /// Moves the process into a new user namespace (mapping its own uid and gid) and a new
+    /// network namespace, brings loopback up, and — given a control socket and a port — binds the
+    /// proxy listener there and hands it to the parent.
+    pub(super) fn enter_netns(control: Option<&Path>, port: Option<u16>) -> Result<(), String> {
+        // Connected before the namespace changes (a path, reachable from any namespace).
+        let stream = control
+            .map(|path| {
+                UnixStream::connect(path)
+                    .map_err(|e| format!("cannot reach mcpward's control socket: {e}"))
+            })
+            .transpose()?;
+        let uid = nix::unistd::getuid();
+        let gid = nix::unistd::getgid();
+        nix::sched::unshare(CloneFlags::CLONE_NEWUSER | CloneFlags::CLONE_NEWNET)
+            .map_err(|e| format!("cannot create a private network namespace: {e}"))?;
+        match std::fs::write("/proc/self/setgroups", "deny") {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(format!("setgroups: {e}"));
+            }
+            _ => {}
+        }
+        std::fs::write("/proc/self/uid_map", format!("{uid} {uid} 1\n"))
+            .map_err(|e| format!("uid_map: {e}"))?;
+        std::fs::write("/proc/self/gid_map", format!("{gid} {gid} 1\n"))
+            .map_err(|e| format!("gid_map: {e}"))?;
+        loopback_up().map_err(|e| format!("cannot bring loopback up: {e}"))?;
+        if let (Some(stream), Some(port)) = (stream, port) {
+            let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+                .map_err(|e| format!("cannot listen on 127.0.0.1:{port} in the namespace: {e}"))?;
+            let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(1))];
+            let mut cmsg = SendAncillaryBuffer::new(&mut space);
+            let fds = [listener.as_fd()];
+            if !cmsg.push(SendAncillaryMessage::ScmRights(&fds)) {
+                return Err("cannot attach the listener".to_owned());
+            }
+            rustix::net::sendmsg(
+                &stream,
+                &[IoSlice::new(b"L")],
+                &mut cmsg,
+                SendFlags::empty(),
+            )
+            .map_err(|e| format!("cannot hand the listener to mcpward: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// `ip link set lo up`, as one rtnetlink request: `RTM_NEWLINK` for interface 1 (loopback is
+    /// always the first interface of a new namespace) with `IFF_UP`, and its acknowledgement.
+    fn loopback_up() -> std::io::Result<()> {
+        const RTM_NEWLINK: u16 = 16;
+        const NLM_F_REQUEST_ACK: u16 = 1 | 4;
+        const NLMSG_ERROR: u16 = 2;
+        const IFF_UP: u32 = 1;
+        let fd = rustix::net::socket(AddressFamily::NETLINK, SocketType::RAW, None)?;
+        let mut msg = Vec::with_capacity(32);
+        msg.extend_from_slice(&32u32.to_ne_bytes()); // nlmsg_len
+        msg.extend_from_slice(&RTM_NEWLINK.to_ne_bytes());
+        msg.extend_from_slice(&NLM_F_REQUEST_ACK.to_ne_bytes());
+        msg.extend_from_slice(&1u32.to_ne_bytes()); // seq
+        msg.extend_from_slice(&0u32.to_ne_bytes()); // pid: the kernel
+        msg.extend_from_slice(&[0, 0]); // ifi_family AF_UNSPEC, padding
+        msg.extend_from_slice(&0u16.to_ne_bytes()); // ifi_type
+        msg.extend_from_slice(&1i32.to_ne_bytes()); // ifi_index: lo
+        msg.extend_from_slice(&IFF_UP.to_ne_bytes()); // ifi_flags
+        msg.extend_from_slice(&IFF_UP.to_ne_bytes()); // ifi_change
+        rustix::net::sendto(&fd, &msg, SendFlags::empty(), &SocketAddrNetlink::new(0, 0))?;
+        let mut buf = [0u8; 1024];
+        let n = rustix::net::recv(&fd, &mut buf[..], RecvFlags::empty())?.0;
+        let field = |at: usize, len: usize| buf.get(at..at + len).filter(|_| at + len <= n);
+        let kind = field(4, 2).map(|b| u16::from_ne_bytes([b[0], b[1]]));
+        let code = field(16, 4).map(|b| i32::from_ne_bytes([b[0], b[1], b[2], b[3]]));
+        match (kind, code) {
+            (Some(NLMSG_ERROR), Some(0)) => Ok(()),
+            (Some(NLMSG_ERROR), Some(code)) => Err(std::io::Error::from_raw_os_error(-code)),
+            _ => Err(std::io::Error::other("unexpected rtnetlink answer")),
+        }
+    }
+
     pub(super) fn confine(spec: &Spec) -> Result<(), String> {
+        if spec.netns {
+            enter_netns(spec.control.as_deref(), spec.connect_ports.first().copied())?;
+        }
         nix::sys::prctl::set_no_new_privs().map_err(|e| format!("no_new_privs: {e}"))?;
         setrlimit(Resource::RLIMIT_CORE, 0, 0).map_err(|e| format!("RLIMIT_CORE: {e}"))?;
         setrlimit(Resource::RLIMIT_FSIZE, 8 << 30, 8 << 30)

@@ -148,6 +148,10 @@ pub struct Plan<'a> {
     pub home: Option<&'a Path>,
     /// The environment the server would have had (mcpward's own).
     pub env: &'a [(OsString, OsString)],
+    /// Run the server in a private network namespace (see [`crate::netns`]).
+    pub netns: bool,
+    /// With `netns` and a proxy: the control socket the helper hands the listener to.
+    pub control: Option<&'a Path>,
 }
 
 impl<'a> Plan<'a> {
@@ -171,6 +175,8 @@ impl<'a> Plan<'a> {
             proxy_port: None,
             home: None,
             env,
+            netns: false,
+            control: None,
         }
     }
 }
@@ -354,6 +360,8 @@ pub fn prepare(plan: &Plan<'_>) -> Result<Launch, SandboxError> {
         write,
         devices: existing(DEVICES),
         connect_ports: plan.proxy_port.into_iter().collect(),
+        netns: plan.netns,
+        control: plan.control.map(Path::to_path_buf),
     };
 
     let mut env: Vec<(OsString, OsString)> = Vec::new();
@@ -402,12 +410,17 @@ pub fn prepare(plan: &Plan<'_>) -> Result<Launch, SandboxError> {
     let detail = json!({
         "enforced": true,
         "filesystem": "landlock",
-        "network": if plan.proxy_port.is_some() {
-            "landlock-tcp: connect only to the egress proxy; seccomp: no UDP, raw or other socket families"
-        } else {
-            "landlock-tcp: no TCP connect; seccomp: no UDP, raw or other socket families"
+        "network": match (plan.netns, plan.proxy_port.is_some()) {
+            (true, true) => "netns: a private network namespace with only loopback, where the egress proxy listens; landlock-tcp: connect only to the proxy port; seccomp: no UDP, raw or other socket families",
+            (true, false) => "netns: a private network namespace with only loopback; landlock-tcp: no TCP connect; seccomp: no UDP, raw or other socket families",
+            (false, true) => "landlock-tcp: connect only to the egress proxy's port; seccomp: no UDP, raw or other socket families (no private network namespace: user namespaces unavailable)",
+            (false, false) => "landlock-tcp: no TCP connect; seccomp: no UDP, raw or other socket families (no private network namespace: user namespaces unavailable)",
         },
-        "residual_risk": "the proxy port is reachable on every local address; named UNIX sockets the server can read are reachable",
+        "residual_risk": if plan.netns {
+            "named UNIX sockets the server can reach by path are reachable"
+        } else {
+            "the proxy's port number is reachable on every address, not only the proxy's; named UNIX sockets the server can reach by path are reachable"
+        },
         "program": program.to_string_lossy(),
         "fs_read": fs_read.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>(),
         "fs_write": fs_write.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>(),

@@ -8,18 +8,22 @@
 //! - [`launch`]: the parent's side: turns a `[servers.NAME.sandbox]` section into a [`Launch`]
 //!   (the helper command, its spec, the reduced environment) after checking that every path
 //!   exists and that the kernel can enforce it ([`probe`]).
-//! - [`helper`] (Linux): the child's side, `mcpward __sandbox-exec SPEC -- CMD…`: sets
-//!   `no_new_privs`, resource limits, Landlock filesystem and TCP rules and a seccomp filter,
+//! - [`netns`] (Linux): the private network namespace: whether one can be made, and the
+//!   control socket through which the helper hands over the proxy listener it binds inside.
+//! - [`helper`] (Linux): the child's side, `mcpward __sandbox-exec SPEC -- CMD…`: enters the
+//!   network namespace, sets `no_new_privs`, resource limits, Landlock filesystem and TCP rules and a seccomp filter,
 //!   then `exec`s the server.
 //!
-//! No `unsafe`: Landlock, seccomp, `prctl` and `setrlimit` go through the `landlock`,
-//! `seccompiler` and `nix` crates' safe APIs.
+//! No `unsafe`: Landlock, seccomp, `prctl`, `setrlimit`, `unshare` and descriptor passing go
+//! through the `landlock`, `seccompiler`, `nix` and `rustix` crates' safe APIs.
 //!
 //! See `docs/sandbox.md` for what is enforced, how, and what is not.
 
 pub mod guard;
 pub mod helper;
 pub mod launch;
+#[cfg(target_os = "linux")]
+pub mod netns;
 pub mod proxy;
 mod spec;
 

@@ -20,6 +20,13 @@ pub struct Spec {
     pub devices: Vec<PathBuf>,
     /// The only TCP ports `connect` may reach (the egress proxy); empty: none.
     pub connect_ports: Vec<u16>,
+    /// Run in a private network namespace (in a new user namespace) that holds only loopback.
+    #[serde(default)]
+    pub netns: bool,
+    /// With `netns` and a proxy port: the parent's UNIX socket to which the helper hands the
+    /// proxy listener it creates inside the namespace (on the first of `connect_ports`).
+    #[serde(default)]
+    pub control: Option<PathBuf>,
 }
 
 impl Spec {

@@ -155,8 +155,27 @@ fn results(stderr: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Whether this machine gives the server a private network namespace.
+fn netns_available() -> bool {
+    Command::new(mcpward())
+        .args(["__sandbox-exec", "--probe-netns"])
+        .stderr(Stdio::null())
+        .status()
+        .unwrap()
+        .success()
+}
+
 #[test]
-fn a_hostile_server_is_contained() {
+fn a_hostile_server_is_contained_in_a_network_namespace() {
+    hostile_server(true);
+}
+
+#[test]
+fn a_hostile_server_is_contained_by_landlock_and_seccomp_alone() {
+    hostile_server(false);
+}
+
+fn hostile_server(netns: bool) {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
     std::fs::create_dir_all(home.join(".ssh")).unwrap();
@@ -187,6 +206,7 @@ fn a_hostile_server_is_contained() {
         .env("MCPWARD_HOME", &state)
         .env("SECRET_TOKEN", "s3cr3t")
         .env("KEPT", "kept")
+        .env("MCPWARD_SANDBOX_NETNS", if netns { "1" } else { "0" })
         .arg("run")
         .arg("--policy")
         .arg(&policy)
@@ -249,6 +269,9 @@ fn a_hostile_server_is_contained() {
     assert_eq!(event["decision"], "enforced");
     assert_eq!(event["server"], "hostile");
     assert_eq!(event["detail"]["filesystem"], "landlock");
+    let network = event["detail"]["network"].as_str().unwrap();
+    let expect_netns = netns && netns_available();
+    assert_eq!(network.starts_with("netns:"), expect_netns, "{network}");
     assert!(!text.contains("s3cr3t"));
 }
 

@@ -20,6 +20,7 @@ use mcpward_gateway::pins::LockfilePath;
 use mcpward_gateway::policy_gate::PolicyGate;
 use mcpward_gateway::relay::{self, Ending, RunError, RunOptions};
 
+use mcpward_sandbox::netns::Control;
 use mcpward_sandbox::proxy::{self, EventSink, ProxyEvent};
 use mcpward_sandbox::{Guard, Launch, Plan};
 
@@ -30,6 +31,8 @@ pub(crate) const EXIT_USAGE: u8 = 64;
 
 /// How long the server gets to exit after its stdin is closed, and again after SIGTERM.
 const STOP_GRACE: Duration = Duration::from_secs(2);
+/// How long the sandbox helper has to hand over the proxy listener of its network namespace.
+const HANDOVER_LIMIT: Duration = Duration::from_secs(30);
 /// How often a pending approval is looked up in the audit store.
 const APPROVAL_POLL: Duration = Duration::from_millis(200);
 
@@ -284,10 +287,29 @@ fn start_sandbox(
             ));
         }
     };
+    // A private network namespace where unprivileged user namespaces work; else Landlock TCP
+    // rules and seccomp alone (the audit record says which). `MCPWARD_SANDBOX_NETNS=0` asks for
+    // the latter (to test it, or where user namespaces misbehave).
+    let netns = std::env::var_os("MCPWARD_SANDBOX_NETNS").is_none_or(|v| v != "0")
+        && mcpward_sandbox::netns::probe(&helper).is_ok();
+    let control = if netns && !section.net.is_empty() {
+        match mcpward_sandbox::netns::Control::new() {
+            Ok(control) => Some(control),
+            Err(err) => {
+                return Err(usage(
+                    &format!("cannot create the sandbox's control socket: {err}"),
+                    None,
+                ));
+            }
+        }
+    } else {
+        None
+    };
+    let control_path = control.as_ref().map(|c| c.path().to_path_buf());
     let proxy_port = if section.net.is_empty() {
         None
     } else {
-        match start_egress_proxy(server, section) {
+        match start_egress_proxy(server, section, control) {
             Ok(port) => Some(port),
             Err(err) => {
                 return Err(usage(
@@ -300,6 +322,8 @@ fn start_sandbox(
     let env: Vec<(OsString, OsString)> = std::env::vars_os().collect();
     let mut plan = Plan::new(server, section, program, args, &helper, state_dir, &env);
     plan.proxy_port = proxy_port;
+    plan.netns = netns;
+    plan.control = control_path.as_deref();
     let launch = match mcpward_sandbox::prepare(&plan) {
         Ok(launch) => launch,
         Err(err) => {
@@ -316,7 +340,14 @@ fn start_sandbox(
 
 /// Binds the egress proxy on a loopback port and serves it on a thread of its own, so that its
 /// traffic never delays the relay. Refusals are reported on stderr.
-fn start_egress_proxy(server: &str, section: &Sandbox) -> std::io::Result<u16> {
+///
+/// With a control socket (private network namespace), the proxy also accepts on the listener the
+/// helper creates inside the server's namespace and hands over (the one the server can reach).
+fn start_egress_proxy(
+    server: &str,
+    section: &Sandbox,
+    control: Option<Control>,
+) -> std::io::Result<u16> {
     let listener = std::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))?;
     listener.set_nonblocking(true)?;
     let port = listener.local_addr()?.port();
@@ -333,6 +364,7 @@ fn start_egress_proxy(server: &str, section: &Sandbox) -> std::io::Result<u16> {
                     eprintln!("mcpward: egress proxy for `{server}` could not start");
                     return;
                 };
+                let who = server.clone();
                 let events: EventSink = Arc::new(move |event| {
                     if let ProxyEvent::Refused {
                         method,
@@ -341,10 +373,24 @@ fn start_egress_proxy(server: &str, section: &Sandbox) -> std::io::Result<u16> {
                     } = event
                     {
                         eprintln!(
-                            "mcpward: egress: refused {method} {target} for `{server}`: {reason}"
+                            "mcpward: egress: refused {method} {target} for `{who}`: {reason}"
                         );
                     }
                 });
+                if let Some(control) = control {
+                    let (guard, events, server) = (guard.clone(), events.clone(), server.clone());
+                    tokio::spawn(async move {
+                        match control.receive(HANDOVER_LIMIT).await {
+                            Ok(inner) => match tokio::net::TcpListener::from_std(inner) {
+                                Ok(inner) => proxy::serve(inner, guard, events).await,
+                                Err(err) => eprintln!("mcpward: egress proxy for `{server}`: {err}"),
+                            },
+                            Err(err) => eprintln!(
+                                "mcpward: egress proxy for `{server}`: no listener from the sandbox: {err}"
+                            ),
+                        }
+                    });
+                }
                 proxy::serve(listener, guard, events).await;
             });
         })?;
