@@ -10,10 +10,13 @@
 //!   rlimits, Landlock ruleset with its path rules, seccomp filter, exec of the server) — and
 //!   wait for it;
 //! - `prepare`: the parent's side (path checks, program lookup, private directories, spec);
-//! - `probe`: the kernel check `run` makes once.
+//! - `start/sandboxed-netns`: the same in a private network namespace (what `run` does where
+//!   user namespaces work; without the hand-over of the proxy listener, one `sendmsg`);
+//! - `probe`: the Landlock check `run` makes once;
+//! - `probe-netns`: the user-namespace check `run` makes once (a helper process).
 //!
-//! The added cost of sandboxing is `start/sandboxed − start/direct + prepare + probe`
-//! (target: under 20 ms).
+//! The added cost of sandboxing is `start/sandboxed(-netns) − start/direct + prepare + probe
+//! (+ probe-netns)` (target: under 20 ms).
 
 use std::ffi::OsString;
 use std::hint::black_box;
@@ -56,11 +59,32 @@ fn bench(c: &mut Criterion) {
             assert!(status.success(), "the sandboxed start failed: {status}");
         });
     });
+    let netns = mcpward_sandbox::netns::probe(helper).is_ok();
+    if netns {
+        let mut plan_ns = plan.clone();
+        plan_ns.netns = true;
+        let launch_ns = prepare(&plan_ns).expect("prepare");
+        group.bench_function("sandboxed-netns", |b| {
+            b.iter(|| {
+                let status = launch_ns
+                    .command()
+                    .stdin(Stdio::null())
+                    .status()
+                    .expect("spawn");
+                assert!(status.success(), "the sandboxed start failed: {status}");
+            });
+        });
+    } else {
+        eprintln!("no private network namespace here: start/sandboxed-netns not measured");
+    }
     group.finish();
     c.bench_function("prepare", |b| {
         b.iter(|| black_box(prepare(&plan).expect("prepare")))
     });
     c.bench_function("probe", |b| b.iter(|| black_box(probe())));
+    c.bench_function("probe-netns", |b| {
+        b.iter(|| black_box(mcpward_sandbox::netns::probe(helper).is_ok()))
+    });
 }
 
 fn mcpward_policy_text(dir: &Path) -> String {
