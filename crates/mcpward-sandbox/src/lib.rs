@@ -22,8 +22,42 @@
 pub mod guard;
 pub mod helper;
 pub mod launch;
-#[cfg(target_os = "linux")]
+#[cfg(unix)]
 pub mod netns;
+#[cfg(not(unix))]
+pub mod netns {
+    //! No network namespaces here: every call says so.
+    use std::path::Path;
+
+    /// Always `Err` off Unix.
+    pub fn probe(_helper: &Path) -> Result<(), String> {
+        Err("network namespaces are a Linux feature".to_owned())
+    }
+
+    /// Never created off Unix.
+    #[derive(Debug)]
+    pub struct Control(());
+
+    impl Control {
+        /// Always `Err` off Unix.
+        pub fn new() -> std::io::Result<Control> {
+            Err(std::io::Error::other("network namespaces are a Linux feature"))
+        }
+
+        /// Unreachable: no `Control` exists.
+        pub fn path(&self) -> &Path {
+            Path::new("")
+        }
+
+        /// Unreachable: no `Control` exists.
+        pub async fn receive(
+            self,
+            _limit: std::time::Duration,
+        ) -> std::io::Result<std::net::TcpListener> {
+            Err(std::io::Error::other("network namespaces are a Linux feature"))
+        }
+    }
+}
 pub mod proxy;
 mod spec;
 
