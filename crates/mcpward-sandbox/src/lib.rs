@@ -41,7 +41,9 @@ pub mod netns {
     impl Control {
         /// Always `Err` off Unix.
         pub fn new() -> std::io::Result<Control> {
-            Err(std::io::Error::other("network namespaces are a Linux feature"))
+            Err(std::io::Error::other(
+                "network namespaces are a Linux feature",
+            ))
         }
 
         /// Unreachable: no `Control` exists.
@@ -54,7 +56,9 @@ pub mod netns {
             self,
             _limit: std::time::Duration,
         ) -> std::io::Result<std::net::TcpListener> {
-            Err(std::io::Error::other("network namespaces are a Linux feature"))
+            Err(std::io::Error::other(
+                "network namespaces are a Linux feature",
+            ))
         }
     }
 }
