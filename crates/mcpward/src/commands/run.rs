@@ -341,8 +341,9 @@ fn start_sandbox(
 /// Binds the egress proxy on a loopback port and serves it on a thread of its own, so that its
 /// traffic never delays the relay. Refusals are reported on stderr.
 ///
-/// With a control socket (private network namespace), the proxy also accepts on the listener the
-/// helper creates inside the server's namespace and hands over (the one the server can reach).
+/// With a control socket (private network namespace), the proxy accepts only on the listener the
+/// helper creates inside the server's namespace and hands over; the loopback listener here then
+/// only picks the port number.
 fn start_egress_proxy(
     server: &str,
     section: &Sandbox,
@@ -377,21 +378,25 @@ fn start_egress_proxy(
                         );
                     }
                 });
-                if let Some(control) = control {
-                    let (guard, events, server) = (guard.clone(), events.clone(), server.clone());
-                    tokio::spawn(async move {
+                match control {
+                    // In a network namespace the server reaches only the listener it handed
+                    // over; the one here only reserved the port number, and closes.
+                    Some(control) => {
+                        drop(listener);
                         match control.receive(HANDOVER_LIMIT).await {
                             Ok(inner) => match tokio::net::TcpListener::from_std(inner) {
                                 Ok(inner) => proxy::serve(inner, guard, events).await,
-                                Err(err) => eprintln!("mcpward: egress proxy for `{server}`: {err}"),
+                                Err(err) => {
+                                    eprintln!("mcpward: egress proxy for `{server}`: {err}");
+                                }
                             },
                             Err(err) => eprintln!(
                                 "mcpward: egress proxy for `{server}`: no listener from the sandbox: {err}"
                             ),
                         }
-                    });
+                    }
+                    None => proxy::serve(listener, guard, events).await,
                 }
-                proxy::serve(listener, guard, events).await;
             });
         })?;
     Ok(port)
