@@ -55,8 +55,9 @@ pub enum ProxyEvent {
     },
 }
 
-/// Where [`serve`] reports what it did.
-pub type EventSink = Arc<dyn Fn(ProxyEvent) + Send + Sync>;
+/// Where [`serve`] reports what it did. For an [`ProxyEvent::Allowed`], `false` (the event
+/// could not be recorded) refuses the connection after all: fail closed.
+pub type EventSink = Arc<dyn Fn(ProxyEvent) -> bool + Send + Sync>;
 
 type Body = BoxBody<Bytes, hyper::Error>;
 
@@ -121,10 +122,9 @@ async fn handle(req: Request<Incoming>, guard: &Guard, events: &EventSink) -> Re
         };
         match guard.connect(authority.host(), port).await {
             Ok((mut upstream, _)) => {
-                events(ProxyEvent::Allowed {
-                    method,
-                    target: target.clone(),
-                });
+                if !events(ProxyEvent::Allowed { method, target }) {
+                    return forbidden();
+                }
                 tokio::spawn(async move {
                     if let Ok(upgraded) = hyper::upgrade::on(req).await {
                         let mut client = TokioIo::new(upgraded);
@@ -141,7 +141,7 @@ async fn handle(req: Request<Incoming>, guard: &Guard, events: &EventSink) -> Re
 }
 
 fn refuse(events: &EventSink, method: String, target: String, r: &Refusal) -> Response<Body> {
-    events(ProxyEvent::Refused {
+    let _ = events(ProxyEvent::Refused {
         method,
         target,
         reason: r.to_string(),
@@ -169,7 +169,9 @@ async fn forward(
     let url = match ssrf::parse_url(&raw, &["http"]) {
         Ok(url) => url,
         Err(e) => {
-            return refuse(events, method, raw, &Refusal::Url(e));
+            // Not the text itself: a request target can carry credentials in its query.
+            let target = "(an invalid or non-http request target)".to_owned();
+            return refuse(events, method, target, &Refusal::Url(e));
         }
     };
     let host = url.host_str().unwrap_or_default().to_owned();
@@ -179,10 +181,9 @@ async fn forward(
         Ok(ok) => ok,
         Err(refusal) => return refuse(events, method, target, &refusal),
     };
-    events(ProxyEvent::Allowed {
-        method,
-        target: target.clone(),
-    });
+    if !events(ProxyEvent::Allowed { method, target }) {
+        return forbidden();
+    }
     let origin_form = match url.query() {
         Some(q) => format!("{}?{q}", url.path()),
         None => url.path().to_owned(),

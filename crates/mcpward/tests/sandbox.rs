@@ -273,6 +273,25 @@ fn hostile_server(netns: bool) {
     let expect_netns = netns && netns_available();
     assert_eq!(network.starts_with("netns:"), expect_netns, "{network}");
     assert!(!text.contains("s3cr3t"));
+    // So does every destination the proxy allowed or refused.
+    let egress: Vec<Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|e| e["kind"] == "egress")
+        .collect();
+    assert!(
+        egress
+            .iter()
+            .any(|e| e["decision"] == "allow"
+                && e["detail"]["target"] == format!("127.0.0.1:{port_ok}")),
+        "{egress:?}"
+    );
+    assert!(
+        egress
+            .iter()
+            .any(|e| e["decision"] == "deny" && e["detail"]["target"] == "169.254.169.254:80"),
+        "{egress:?}"
+    );
 }
 
 #[test]

@@ -189,15 +189,7 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let (sandbox, sandbox_event) = match policy.sandbox(&server) {
         None => (None, None),
         Some(section) => {
-            let state_dir = db.parent().unwrap_or(Path::new(".")).to_path_buf();
-            match start_sandbox(
-                &server,
-                section,
-                program,
-                rest,
-                &state_dir,
-                args.allow_unsandboxed,
-            ) {
+            match start_sandbox(&server, section, program, rest, &db, args.allow_unsandboxed) {
                 Ok(started) => started,
                 Err(code) => return Ok(code),
             }
@@ -251,9 +243,11 @@ fn start_sandbox(
     section: &Sandbox,
     program: &OsString,
     args: &[OsString],
-    state_dir: &Path,
+    db: &Path,
     allow_unsandboxed: bool,
 ) -> Result<(Option<Launch>, Option<Event>), ExitCode> {
+    // The private directories live beside the audit log.
+    let state_dir = db.parent().unwrap_or(Path::new("."));
     let mut event = Event::new("sandbox");
     event.server = Some(server.to_owned());
     if let Some(missing) = mcpward_sandbox::probe().missing {
@@ -309,7 +303,7 @@ fn start_sandbox(
     let proxy_port = if section.net.is_empty() {
         None
     } else {
-        match start_egress_proxy(server, section, control) {
+        match start_egress_proxy(server, section, control, db) {
             Ok(port) => Some(port),
             Err(err) => {
                 return Err(usage(
@@ -348,12 +342,16 @@ fn start_egress_proxy(
     server: &str,
     section: &Sandbox,
     control: Option<Control>,
+    db: &Path,
 ) -> std::io::Result<u16> {
     let listener = std::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))?;
     listener.set_nonblocking(true)?;
     let port = listener.local_addr()?.port();
     let guard = Arc::new(Guard::new(&section.net));
     let server = server.to_owned();
+    // Its own connection to the audit store: every destination allowed or refused is recorded
+    // (an allowed one only once recorded).
+    let audit = Store::open_with(db, &OpenOptions::new()).map_err(std::io::Error::other)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -367,15 +365,38 @@ fn start_egress_proxy(
                 };
                 let who = server.clone();
                 let events: EventSink = Arc::new(move |event| {
-                    if let ProxyEvent::Refused {
-                        method,
-                        target,
-                        reason,
-                    } = event
-                    {
-                        eprintln!(
-                            "mcpward: egress: refused {method} {target} for `{who}`: {reason}"
-                        );
+                    let mut record = Event::new("egress");
+                    record.server = Some(who.clone());
+                    match event {
+                        ProxyEvent::Refused {
+                            method,
+                            target,
+                            reason,
+                        } => {
+                            eprintln!(
+                                "mcpward: egress: refused {method} {target} for `{who}`: {reason}"
+                            );
+                            record.decision = Some("deny".to_owned());
+                            record.detail = serde_json::json!({
+                                "method": method, "target": target, "reason": reason,
+                            });
+                        }
+                        ProxyEvent::Allowed { method, target } => {
+                            record.decision = Some("allow".to_owned());
+                            record.detail =
+                                serde_json::json!({ "method": method, "target": target });
+                        }
+                        _ => return false,
+                    }
+                    match audit.append(&record) {
+                        Ok(_) => true,
+                        Err(err) => {
+                            eprintln!(
+                                "mcpward: egress: the audit log cannot be written ({}); connection refused",
+                                ErrorChain(&err)
+                            );
+                            false
+                        }
                     }
                 });
                 match control {
