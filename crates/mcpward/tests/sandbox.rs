@@ -462,3 +462,22 @@ fn server_filesystem_works_inside_its_sandbox() {
     // (The requests are pipelined: the listing may or may not see `new.txt` yet.)
     assert!(text(4).contains("hello.txt"), "{}", text(4));
 }
+
+#[test]
+fn the_helper_refuses_a_bad_spec_without_running_the_program() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("ran");
+    for spec in ["not json", "{\"read\": []}", "{\"unknown\": 1}"] {
+        let out = Command::new(mcpward())
+            .args(["__sandbox-exec", spec, "--", "/bin/touch"])
+            .arg(&marker)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(125), "{spec}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("the server was not started"),
+            "{spec}"
+        );
+        assert!(!marker.exists(), "{spec}");
+    }
+}
