@@ -74,6 +74,9 @@ pub struct RunOptions {
     pub stop_grace: Duration,
     /// How often a pending approval is looked up in the store.
     pub approval_poll: Duration,
+    /// When set, the server is started through this sandbox helper command instead of
+    /// `program` directly (see `mcpward-sandbox`).
+    pub sandbox: Option<mcpward_sandbox::Launch>,
 }
 
 /// Why the relay could not run.
@@ -212,9 +215,15 @@ async fn relay(
         },
         gate,
     );
-    let mut command = Command::new(&options.program);
+    let mut command = match &options.sandbox {
+        Some(launch) => Command::from(launch.command()),
+        None => {
+            let mut command = Command::new(&options.program);
+            command.args(&options.args);
+            command
+        }
+    };
     command
-        .args(&options.args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

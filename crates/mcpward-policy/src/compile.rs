@@ -11,9 +11,9 @@ use toml::de::{DeTable, DeValue};
 
 use crate::cel;
 use crate::duration::parse_duration;
-use crate::error::{PolicyError, Source, did_you_mean};
+use crate::error::{PolicyError, Source, did_you_mean, line_col};
 use crate::glob::{Glob, has_wildcard};
-use crate::model::{Defaults, NetTarget, Sandbox, Verdict};
+use crate::model::{Defaults, EntryPlace, NetTarget, Sandbox, Verdict};
 use crate::paths::{FsResolver, PathPattern};
 use crate::policy::{Condition, Policy, Rule, Section, ToolGlob, home_components};
 use crate::urls::UrlPattern;
@@ -311,6 +311,23 @@ fn compile_sandbox(src: Source<'_>, key: &str, w: WireSandbox) -> Result<Sandbox
         Ok(t.to_owned())
     };
     let strip = |v: Entries<String>| -> Vec<String> { v.into_iter().map(|(c, _, _)| c).collect() };
+    let places = |list: &List, key: &str| -> Vec<EntryPlace> {
+        let items = list
+            .as_ref()
+            .map(|l| l.get_ref().as_slice())
+            .unwrap_or_default();
+        (0..items.len())
+            .map(|i| EntryPlace {
+                file: src.file.to_path_buf(),
+                line: items
+                    .get(i)
+                    .map_or(0, |item| line_col(src.text, item.span().start).0),
+                key: format!("{key}[{i}]"),
+            })
+            .collect()
+    };
+    let fs_read_at = places(&w.fs_read, &format!("{key}.fs_read"));
+    let fs_write_at = places(&w.fs_write, &format!("{key}.fs_write"));
     let fs_read = strip(entries(src, w.fs_read, &format!("{key}.fs_read"), fs_path)?);
     let fs_write = strip(entries(
         src,
@@ -339,6 +356,8 @@ fn compile_sandbox(src: Source<'_>, key: &str, w: WireSandbox) -> Result<Sandbox
         fs_write,
         net,
         env,
+        fs_read_at,
+        fs_write_at,
     })
 }
 

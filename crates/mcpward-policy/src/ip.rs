@@ -6,7 +6,7 @@
 //! registries for IPv4 and IPv6). IPv6 forms that embed an IPv4 address (mapped, compatible,
 //! NAT64, 6to4) are judged by the embedded address.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Why an IPv4 address is special, or `None` when it is globally routable.
 pub(crate) fn classify_v4(a: Ipv4Addr) -> Option<&'static str> {
@@ -80,6 +80,14 @@ pub(crate) fn classify_v6(a: Ipv6Addr) -> Option<&'static str> {
         _ if in_net(0xff00 << 112, 8) => "a multicast address",
         _ => return None,
     })
+}
+
+/// Why an address of either family is special, or `None` when it is globally routable.
+pub(crate) fn classify_ip(a: IpAddr) -> Option<&'static str> {
+    match a {
+        IpAddr::V4(a) => classify_v4(a),
+        IpAddr::V6(a) => classify_v6(a),
+    }
 }
 
 /// Host names that always mean this machine or a metadata service.

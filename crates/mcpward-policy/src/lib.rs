@@ -73,6 +73,7 @@ mod model;
 mod paths;
 mod policy;
 mod schema;
+pub mod ssrf;
 mod urls;
 mod wire;
 
@@ -84,7 +85,7 @@ pub use decide::{Call, DecideOptions, Decision, SessionState};
 pub use error::{Diagnostic, PolicyError};
 pub use explain::{Explanation, Outcome, Step};
 pub use model::{
-    Defaults, InjectionAction, NetTarget, PoisonedToolAction, Sandbox, SecretAction,
+    Defaults, EntryPlace, InjectionAction, NetTarget, PoisonedToolAction, Sandbox, SecretAction,
     SecretInArgsAction, ToolChangeAction, Verdict,
 };
 pub use paths::{FsResolver, PathResolver};

@@ -160,6 +160,29 @@ pub struct Sandbox {
     pub net: Vec<NetTarget>,
     /// Environment variable names passed through; all others are dropped.
     pub env: Vec<String>,
+    /// Where each `fs_read` entry is written, index for index.
+    pub fs_read_at: Vec<EntryPlace>,
+    /// Where each `fs_write` entry is written, index for index.
+    pub fs_write_at: Vec<EntryPlace>,
+}
+
+/// Where one entry of a list is written in the policy file, for errors found after loading
+/// (a sandbox path that does not exist when the server starts).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EntryPlace {
+    /// The policy file.
+    pub file: std::path::PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// The dotted key, e.g. `servers.fs.sandbox.fs_read[1]`.
+    pub key: String,
+}
+
+impl std::fmt::Display for EntryPlace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: `{}`", self.file.display(), self.line, self.key)
+    }
 }
 
 /// One `host:port` of `sandbox.net`.

@@ -154,6 +154,11 @@ pub(crate) struct RunArgs {
     /// disk flush per message (milliseconds on many disks).
     #[arg(long, value_enum, value_name = "MODE", default_value_t = AuditSync::Normal)]
     pub(crate) audit_sync: AuditSync,
+    /// Start the server without its sandbox when this kernel cannot enforce the policy's
+    /// `[servers.NAME.sandbox]` (the downgrade is written to the audit log). Without it, such
+    /// a server is refused.
+    #[arg(long)]
+    pub(crate) allow_unsandboxed: bool,
     /// The server's command and its arguments, after `--`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub(crate) command: Vec<OsString>,

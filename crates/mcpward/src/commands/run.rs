@@ -8,18 +8,23 @@
 //! Also the state locations the other gateway commands share: [`policy_path`], [`lock_path`],
 //! [`audit_path`].
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
 use mcpward_gateway::mcpward_audit::{
-    self, Durability, Journal, JournalOptions, OpenOptions, Store,
+    self, Durability, Event, Journal, JournalOptions, OpenOptions, Store,
 };
-use mcpward_gateway::mcpward_policy::{self, Policy, PolicyError};
+use mcpward_gateway::mcpward_policy::{self, Policy, PolicyError, Sandbox};
 use mcpward_gateway::pins::LockfilePath;
 use mcpward_gateway::policy_gate::PolicyGate;
 use mcpward_gateway::relay::{self, Ending, RunError, RunOptions};
+
+use mcpward_sandbox::netns::Control;
+use mcpward_sandbox::proxy::{self, EventSink, ProxyEvent};
+use mcpward_sandbox::{Guard, Launch, Plan};
 
 use crate::cli::{AuditSync, RunArgs};
 
@@ -28,6 +33,8 @@ pub(crate) const EXIT_USAGE: u8 = 64;
 
 /// How long the server gets to exit after its stdin is closed, and again after SIGTERM.
 const STOP_GRACE: Duration = Duration::from_secs(2);
+/// How long the sandbox helper has to hand over the proxy listener of its network namespace.
+const HANDOVER_LIMIT: Duration = Duration::from_secs(30);
 /// How often a pending approval is looked up in the audit store.
 const APPROVAL_POLL: Duration = Duration::from_millis(200);
 
@@ -183,6 +190,20 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         Ok(store) => store,
         Err(err) => return Ok(not_writable(&err)),
     };
+    let (sandbox, sandbox_event) = match policy.sandbox(&server) {
+        None => (None, None),
+        Some(section) => {
+            match start_sandbox(&server, section, program, rest, &db, args.allow_unsandboxed) {
+                Ok(started) => started,
+                Err(code) => return Ok(code),
+            }
+        }
+    };
+    if let Some(event) = sandbox_event
+        && let Err(err) = store.append(&event)
+    {
+        return Ok(not_writable(&err));
+    }
     let journal = match Journal::open(store, JournalOptions::new().sync(sync)) {
         Ok(journal) => journal,
         Err(err) => return Ok(not_writable(&err)),
@@ -199,6 +220,7 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         lockfile,
         stop_grace: STOP_GRACE,
         approval_poll: APPROVAL_POLL,
+        sandbox,
     };
     match relay::run(options, gate, Box::new(journal)) {
         Ok(Ending::ServerExited(code)) => Ok(ExitCode::from(exit_byte(code))),
@@ -215,6 +237,195 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         }
         Err(err) => Err(err.into()),
     }
+}
+
+/// Prepares the sandbox of a server whose policy has a `sandbox` section: checks its paths
+/// (a missing one is refused with the policy file, line and entry), starts the egress proxy for
+/// its `net` entries, and checks that the kernel can enforce it (else refuses, unless
+/// `--allow-unsandboxed`). Returns the launch and the audit event that records the sandbox.
+fn start_sandbox(
+    server: &str,
+    section: &Sandbox,
+    program: &OsString,
+    args: &[OsString],
+    db: &Path,
+    allow_unsandboxed: bool,
+) -> Result<(Option<Launch>, Option<Event>), ExitCode> {
+    // The private directories live beside the audit log.
+    let state_dir = db.parent().unwrap_or(Path::new("."));
+    let mut event = Event::new("sandbox");
+    event.server = Some(server.to_owned());
+    if let Some(missing) = mcpward_sandbox::probe().missing {
+        if !allow_unsandboxed {
+            return Err(usage(
+                &format!(
+                    "the policy gives server `{server}` a sandbox, but it cannot be enforced here: {missing}"
+                ),
+                Some(
+                    "run it on Linux 6.7 or later with Landlock enabled, or pass --allow-unsandboxed to start it without the sandbox (recorded in the audit log)",
+                ),
+            ));
+        }
+        eprintln!(
+            "mcpward: warning: server `{server}` runs WITHOUT its sandbox (--allow-unsandboxed): {missing}"
+        );
+        event.decision = Some("unsandboxed".to_owned());
+        event.detail = serde_json::json!({
+            "enforced": false,
+            "reason": missing,
+            "downgraded_by": "--allow-unsandboxed",
+        });
+        return Ok((None, Some(event)));
+    }
+    let helper = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(err) => {
+            return Err(usage(
+                &format!("cannot find mcpward's own executable to start the sandbox: {err}"),
+                None,
+            ));
+        }
+    };
+    // A private network namespace where unprivileged user namespaces work; else Landlock TCP
+    // rules and seccomp alone (the audit record says which). `MCPWARD_SANDBOX_NETNS=0` asks for
+    // the latter (to test it, or where user namespaces misbehave).
+    let netns = std::env::var_os("MCPWARD_SANDBOX_NETNS").is_none_or(|v| v != "0")
+        && mcpward_sandbox::netns::probe(&helper).is_ok();
+    let control = if netns && !section.net.is_empty() {
+        match mcpward_sandbox::netns::Control::new() {
+            Ok(control) => Some(control),
+            Err(err) => {
+                return Err(usage(
+                    &format!("cannot create the sandbox's control socket: {err}"),
+                    None,
+                ));
+            }
+        }
+    } else {
+        None
+    };
+    let control_path = control.as_ref().map(|c| c.path().to_path_buf());
+    let proxy_port = if section.net.is_empty() {
+        None
+    } else {
+        match start_egress_proxy(server, section, control, db) {
+            Ok(port) => Some(port),
+            Err(err) => {
+                return Err(usage(
+                    &format!("cannot start the egress proxy: {err}"),
+                    None,
+                ));
+            }
+        }
+    };
+    let env: Vec<(OsString, OsString)> = std::env::vars_os().collect();
+    let mut plan = Plan::new(server, section, program, args, &helper, state_dir, &env);
+    plan.proxy_port = proxy_port;
+    plan.netns = netns;
+    plan.control = control_path.as_deref();
+    let launch = match mcpward_sandbox::prepare(&plan) {
+        Ok(launch) => launch,
+        Err(err) => {
+            return Err(usage(
+                &format!("server `{server}` not started: {err}"),
+                Some("create the path, or change the entry in the policy's sandbox section"),
+            ));
+        }
+    };
+    event.decision = Some("enforced".to_owned());
+    event.detail = launch.detail.clone();
+    Ok((Some(launch), Some(event)))
+}
+
+/// Binds the egress proxy on a loopback port and serves it on a thread of its own, so that its
+/// traffic never delays the relay. Refusals are reported on stderr.
+///
+/// With a control socket (private network namespace), the proxy accepts only on the listener the
+/// helper creates inside the server's namespace and hands over; the loopback listener here then
+/// only picks the port number.
+fn start_egress_proxy(
+    server: &str,
+    section: &Sandbox,
+    control: Option<Control>,
+    db: &Path,
+) -> std::io::Result<u16> {
+    let listener = std::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))?;
+    listener.set_nonblocking(true)?;
+    let port = listener.local_addr()?.port();
+    let guard = Arc::new(Guard::new(&section.net));
+    let server = server.to_owned();
+    // Its own connection to the audit store: every destination allowed or refused is recorded
+    // (an allowed one only once recorded).
+    let audit = Store::open_with(db, &OpenOptions::new()).map_err(std::io::Error::other)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    std::thread::Builder::new()
+        .name("mcpward-egress".to_owned())
+        .spawn(move || {
+            runtime.block_on(async move {
+                let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                    eprintln!("mcpward: egress proxy for `{server}` could not start");
+                    return;
+                };
+                let who = server.clone();
+                let events: EventSink = Arc::new(move |event| {
+                    let mut record = Event::new("egress");
+                    record.server = Some(who.clone());
+                    match event {
+                        ProxyEvent::Refused {
+                            method,
+                            target,
+                            reason,
+                        } => {
+                            eprintln!(
+                                "mcpward: egress: refused {method} {target} for `{who}`: {reason}"
+                            );
+                            record.decision = Some("deny".to_owned());
+                            record.detail = serde_json::json!({
+                                "method": method, "target": target, "reason": reason,
+                            });
+                        }
+                        ProxyEvent::Allowed { method, target } => {
+                            record.decision = Some("allow".to_owned());
+                            record.detail =
+                                serde_json::json!({ "method": method, "target": target });
+                        }
+                        _ => return false,
+                    }
+                    match audit.append(&record) {
+                        Ok(_) => true,
+                        Err(err) => {
+                            eprintln!(
+                                "mcpward: egress: the audit log cannot be written ({}); connection refused",
+                                ErrorChain(&err)
+                            );
+                            false
+                        }
+                    }
+                });
+                match control {
+                    // In a network namespace the server reaches only the listener it handed
+                    // over; the one here only reserved the port number, and closes.
+                    Some(control) => {
+                        drop(listener);
+                        match control.receive(HANDOVER_LIMIT).await {
+                            Ok(inner) => match tokio::net::TcpListener::from_std(inner) {
+                                Ok(inner) => proxy::serve(inner, guard, events).await,
+                                Err(err) => {
+                                    eprintln!("mcpward: egress proxy for `{server}`: {err}");
+                                }
+                            },
+                            Err(err) => eprintln!(
+                                "mcpward: egress proxy for `{server}`: no listener from the sandbox: {err}"
+                            ),
+                        }
+                    }
+                    None => proxy::serve(listener, guard, events).await,
+                }
+            });
+        })?;
+    Ok(port)
 }
 
 /// An exit code as the byte a process can return (out-of-range codes become 1).
