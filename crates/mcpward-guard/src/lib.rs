@@ -16,6 +16,8 @@
 //! The crate does no I/O: it takes text and returns decisions, so it can be fuzzed and
 //! benchmarked without files or sockets.
 
+mod injection;
+pub mod normalize;
 pub mod screen;
 pub mod secrets;
 pub mod tools;

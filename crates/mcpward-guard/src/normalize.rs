@@ -1,0 +1,406 @@
+//! Normalization of text bound for a model: [`sanitize`] (what the model and the human see) and
+//! [`Folded`] (what the injection detector reads).
+//!
+//! `sanitize` removes what a human reviewer cannot see but a model reads, or what a terminal
+//! would interpret: ANSI escape sequences (CSI, OSC, DCS, SOS, PM, APC and the short forms, both
+//! as 7-bit `ESC` sequences and as 8-bit C1 controls), zero-width and bidi controls, other
+//! invisible format characters and Unicode tag characters (U+E0000–U+E007F, whose printable range
+//! is decoded into [`Hidden::tags`]). Hidden HTML (comments, `display:none`, `hidden`, zero font
+//! size, ...) is counted but kept, so its content is screened with the rest.
+//!
+//! `Folded` is a detection-only view: lowercase, NFKC, confusables folded to ASCII
+//! (`ⅰgnоre` with a Roman numeral and a Cyrillic `о` reads `ignore`), with a map from each folded
+//! byte back to the sanitized text. Clean ASCII text is neither copied nor folded: the detector
+//! searches it case-insensitively in place.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::screen::Hidden;
+
+const ESC: char = '\u{1b}';
+
+/// Characters removed as invisible. Zero-width joiners and non-joiners are handled by
+/// [`keep_joiner`], variation selectors by the caller.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' // soft hyphen
+        | '\u{034F}' // combining grapheme joiner
+        | '\u{061C}' // Arabic letter mark
+        | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' // Hangul fillers
+        | '\u{17B4}' | '\u{17B5}' // Khmer inherent vowels
+        | '\u{180B}'..='\u{180F}' // Mongolian free variation selectors and vowel separator
+        | '\u{200B}' | '\u{200E}' | '\u{200F}' // zero-width space, LRM, RLM
+        | '\u{202A}'..='\u{202E}' // bidi embeddings and overrides
+        | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+        | '\u{2066}'..='\u{206F}' // bidi isolates, deprecated format characters
+        | '\u{FEFF}' // zero-width no-break space (BOM)
+        | '\u{FFF9}'..='\u{FFFB}' // interlinear annotation
+        | '\u{1BCA0}'..='\u{1BCA3}' // shorthand format controls
+        | '\u{1D173}'..='\u{1D17A}' // musical symbol format controls
+        | '\u{E0000}'..='\u{E007F}' // tags
+        | '\u{E0100}'..='\u{E01EF}' // variation selectors supplement
+    )
+}
+
+fn is_variation_selector(c: char) -> bool {
+    ('\u{FE00}'..='\u{FE0F}').contains(&c)
+}
+
+fn is_c1(c: char) -> bool {
+    ('\u{80}'..='\u{9f}').contains(&c)
+}
+
+/// Whether a ZWJ or ZWNJ after `prev` is part of ordinary writing (emoji sequences, Indic and
+/// Persian scripts) rather than hidden.
+fn keep_joiner(prev: Option<char>) -> bool {
+    match prev {
+        Some(p) => {
+            !p.is_ascii()
+                && (p.is_alphabetic()
+                    || is_variation_selector(p)
+                    || ('\u{2600}'..='\u{27BF}').contains(&p)
+                    || p >= '\u{1F000}')
+        }
+        None => false,
+    }
+}
+
+/// Whether a character of `text` may be removed by [`sanitize`]; a cheap pre-check.
+fn needs_cleaning(text: &str) -> bool {
+    if text.is_ascii() {
+        return memchr::memchr(0x1b, text.as_bytes()).is_some();
+    }
+    let mut prev = None;
+    for c in text.chars() {
+        if c == ESC
+            || is_c1(c)
+            || is_invisible(c)
+            || (is_variation_selector(c) && prev.is_none_or(is_variation_selector))
+            || (matches!(c, '\u{200C}' | '\u{200D}') && !keep_joiner(prev))
+        {
+            return true;
+        }
+        prev = Some(c);
+    }
+    false
+}
+
+/// Removes ANSI escape sequences, invisible, bidi and tag characters; decodes the tags and
+/// counts hidden HTML. Borrows when there is nothing to remove.
+pub fn sanitize(text: &str) -> (Cow<'_, str>, Hidden) {
+    let (clean, mut hidden) = sanitize_only(text);
+    hidden.html = hidden_html(&clean).len();
+    (clean, hidden)
+}
+
+/// [`sanitize`] without the HTML count.
+pub(crate) fn sanitize_only(text: &str) -> (Cow<'_, str>, Hidden) {
+    let mut hidden = Hidden::default();
+    let clean = if needs_cleaning(text) {
+        Cow::Owned(strip(text, &mut hidden))
+    } else {
+        Cow::Borrowed(text)
+    };
+    (clean, hidden)
+}
+
+/// What follows an `ESC` or C1 introducer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Seq {
+    /// Control sequence: parameters, intermediates, one final character.
+    Csi,
+    /// A control string (OSC, DCS, SOS, PM, APC) ended by ST or BEL.
+    Str,
+}
+
+fn strip(text: &str, hidden: &mut Hidden) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut tags = String::new();
+    let mut chars = text.chars().peekable();
+    let mut prev: Option<char> = None;
+    while let Some(c) = chars.next() {
+        let seq = match c {
+            ESC => match chars.peek().copied() {
+                Some('[') => {
+                    chars.next();
+                    Some(Seq::Csi)
+                }
+                Some(']' | 'P' | 'X' | '^' | '_') => {
+                    chars.next();
+                    Some(Seq::Str)
+                }
+                Some(d) => {
+                    // nF sequences (ESC, intermediates 0x20–0x2F, a final) and the two-character
+                    // Fp/Fe/Fs forms.
+                    hidden.ansi += 1;
+                    if ('\u{20}'..='\u{2f}').contains(&d) {
+                        while chars.next_if(|e| ('\u{20}'..='\u{2f}').contains(e)).is_some() {}
+                        chars.next_if(|e| ('\u{30}'..='\u{7e}').contains(e));
+                    } else if ('\u{30}'..='\u{7e}').contains(&d) {
+                        chars.next();
+                    }
+                    continue;
+                }
+                None => {
+                    hidden.ansi += 1;
+                    continue;
+                }
+            },
+            '\u{9b}' => Some(Seq::Csi),
+            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => Some(Seq::Str),
+            _ => None,
+        };
+        match seq {
+            Some(Seq::Csi) => {
+                hidden.ansi += 1;
+                while chars.next_if(|e| ('\u{20}'..='\u{3f}').contains(e)).is_some() {}
+                chars.next_if(|e| ('\u{40}'..='\u{7e}').contains(e));
+                continue;
+            }
+            Some(Seq::Str) => {
+                hidden.ansi += 1;
+                // Up to BEL, ST (ESC \ or U+009C), or the end: an unterminated string would
+                // swallow the rest of the output on a terminal too.
+                while let Some(d) = chars.next() {
+                    if d == '\u{7}' || d == '\u{9c}' {
+                        break;
+                    }
+                    if d == ESC && chars.next_if_eq(&'\\').is_some() {
+                        break;
+                    }
+                }
+                continue;
+            }
+            None => {}
+        }
+        let remove = is_c1(c)
+            || is_invisible(c)
+            || (is_variation_selector(c) && prev.is_none_or(is_variation_selector))
+            || (matches!(c, '\u{200C}' | '\u{200D}') && !keep_joiner(prev));
+        if remove {
+            hidden.invisible += 1;
+            if ('\u{E0020}'..='\u{E007E}').contains(&c)
+                && let Some(t) = char::from_u32(c as u32 - 0xE0000)
+            {
+                tags.push(t);
+            }
+            continue;
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    if !tags.is_empty() {
+        hidden.tags = Some(tags);
+    }
+    out
+}
+
+/// Longest tag we inspect for hiding attributes; longer ones are not parsed.
+const MAX_TAG: usize = 2048;
+
+/// Byte ranges of hidden HTML in `text`: comments and elements hidden by an attribute or
+/// inline style, from the opening `<` to the end of the closing tag (or of the text).
+pub(crate) fn hidden_html(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut regions = Vec::new();
+    let mut at = 0;
+    while let Some(i) = memchr::memchr(b'<', &bytes[at..]).map(|i| at + i) {
+        let rest = &bytes[i..];
+        if rest.starts_with(b"<!--") {
+            let end = memchr::memmem::find(&rest[4..], b"-->").map_or(bytes.len(), |e| i + 4 + e + 3);
+            regions.push(i..end);
+            at = end;
+            continue;
+        }
+        at = i + 1;
+        if !rest.get(1).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let Some(close) = memchr::memchr(b'>', &rest[..rest.len().min(MAX_TAG)]) else {
+            continue;
+        };
+        let tag = &rest[1..close];
+        let name_len = tag
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(tag.len());
+        if name_len == tag.len() || !hides(&tag[name_len..]) {
+            continue;
+        }
+        let name = &tag[..name_len];
+        let body = i + close + 1;
+        let end = find_close(&bytes[body..], name).map_or(bytes.len(), |e| body + e);
+        regions.push(i..end);
+        at = end.max(at);
+    }
+    regions
+}
+
+/// Whether the attributes of an opening tag hide the element.
+fn hides(attrs: &[u8]) -> bool {
+    let mut squashed = [0u8; MAX_TAG];
+    let mut n = 0;
+    for &b in attrs {
+        if !b.is_ascii_whitespace() && b != b'"' && b != b'\'' {
+            squashed[n] = b.to_ascii_lowercase();
+            n += 1;
+        }
+    }
+    let s = &squashed[..n];
+    let has = |needle: &[u8]| memchr::memmem::find(s, needle).is_some();
+    // The bare `hidden` attribute, not `aria-hidden` or `type=hidden` inputs' names.
+    let bare_hidden = attrs
+        .split(|b| b.is_ascii_whitespace() || *b == b'/')
+        .any(|w| w.eq_ignore_ascii_case(b"hidden") || w.eq_ignore_ascii_case(b"hidden=hidden"));
+    bare_hidden
+        || has(b"display:none")
+        || has(b"visibility:hidden")
+        || has(b"font-size:0;")
+        || has(b"font-size:0px")
+        || has(b"font-size:0pt")
+        || has(b"font-size:0em")
+        || s.ends_with(b"font-size:0")
+        || has(b"opacity:0;")
+        || s.ends_with(b"opacity:0")
+        || has(b"color:transparent")
+}
+
+/// Offset just past `</name ...>` in `body`, ASCII case-insensitive.
+fn find_close(body: &[u8], name: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while let Some(i) = memchr::memmem::find(&body[at..], b"</").map(|i| at + i) {
+        let after = &body[i + 2..];
+        if after.len() >= name.len() && after[..name.len()].eq_ignore_ascii_case(name) {
+            return Some(memchr::memchr(b'>', after).map_or(body.len(), |g| i + 2 + g + 1));
+        }
+        at = i + 2;
+    }
+    None
+}
+
+/// The detector's view of a sanitized text: lowercase, NFKC, confusables folded to ASCII, with a
+/// map back to the sanitized text. Pure ASCII text is used in place, unchanged.
+#[derive(Debug)]
+pub(crate) struct Folded<'a> {
+    /// The folded text (the input itself when it was ASCII).
+    pub(crate) text: Cow<'a, str>,
+    /// For an owned fold, the sanitized offset each folded byte came from.
+    map: Vec<u32>,
+}
+
+impl<'a> Folded<'a> {
+    /// Folds `text`, borrowing when it is ASCII.
+    pub(crate) fn new(text: &'a str) -> Self {
+        if text.is_ascii() {
+            return Folded {
+                text: Cow::Borrowed(text),
+                map: Vec::new(),
+            };
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut map = Vec::with_capacity(text.len());
+        let mut buf = [0u8; 4];
+        for (at, c) in text.char_indices() {
+            let before = out.len();
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                fold_char(c, &mut out, &mut buf);
+            }
+            // Offsets past u32::MAX cannot occur in texts we screen whole; saturate anyway.
+            let from = u32::try_from(at).unwrap_or(u32::MAX);
+            map.resize(map.len() + (out.len() - before), from);
+        }
+        Folded {
+            text: Cow::Owned(out),
+            map,
+        }
+    }
+
+    /// Maps a folded byte range back to a char-aligned range of the sanitized text.
+    pub(crate) fn to_source(&self, range: Range<usize>, source: &str) -> Range<usize> {
+        if self.map.is_empty() {
+            return range;
+        }
+        let start = self.map.get(range.start).map_or(source.len(), |&s| s as usize);
+        let end = if range.end == 0 {
+            0
+        } else {
+            self.map.get(range.end - 1).map_or(source.len(), |&s| {
+                let s = s as usize;
+                s + source[s..].chars().next().map_or(0, char::len_utf8)
+            })
+        };
+        start.min(end)..end
+    }
+}
+
+/// Appends the detection form of one non-ASCII character.
+fn fold_char(c: char, out: &mut String, buf: &mut [u8; 4]) {
+    let mut ascii = true;
+    let mut count = 0;
+    for d in std::iter::once(c).nfkc() {
+        count += 1;
+        ascii &= d.is_ascii();
+    }
+    if ascii && count > 0 {
+        for d in std::iter::once(c).nfkc() {
+            out.push(d.to_ascii_lowercase());
+        }
+        return;
+    }
+    // Confusables: a prototype made of ASCII letters, digits or space replaces the character.
+    let s: &str = c.encode_utf8(buf);
+    let mut proto = unicode_security::skeleton(s).peekable();
+    let mut tmp = [0u8; 16];
+    let mut n = 0;
+    let mut ok = proto.peek().is_some();
+    for d in proto {
+        if !(d.is_ascii_alphanumeric() || d == ' ') || n == tmp.len() {
+            ok = false;
+            break;
+        }
+        tmp[n] = d.to_ascii_lowercase() as u8;
+        n += 1;
+    }
+    if ok {
+        // The bytes are ASCII alphanumerics or spaces.
+        out.extend(tmp[..n].iter().map(|&b| b as char));
+        return;
+    }
+    for d in c.to_lowercase() {
+        out.push(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_lookalikes_to_ascii() {
+        let f = Folded::new("Ｉｇｎｏｒｅ рrеvіоus 𝐢𝐧𝐬𝐭𝐫𝐮𝐜𝐭𝐢𝐨𝐧𝐬");
+        assert_eq!(f.text, "ignore previous instructions");
+    }
+
+    #[test]
+    fn maps_folded_offsets_back() {
+        let src = "ok Ｉｇｎｏｒｅ";
+        let f = Folded::new(src);
+        let at = f.text.find("ignore").unwrap();
+        let r = f.to_source(at..at + 6, src);
+        assert_eq!(&src[r], "Ｉｇｎｏｒｅ");
+    }
+
+    #[test]
+    fn finds_hidden_html() {
+        let t = "a <!-- x --> b <span style=\"display: none\">y</span> c <p hidden>z</p> \
+                 <i aria-hidden=\"true\">icon</i> Vec<String>";
+        let r = hidden_html(t);
+        assert_eq!(r.len(), 3);
+        assert_eq!(&t[r[1].clone()], "<span style=\"display: none\">y</span>");
+    }
+}
