@@ -43,10 +43,16 @@ enum Check {
     NotBefore(&'static [&'static str]),
     /// A request verb (`what is`, `tell me`, `reveal`, ...) earlier in the same sentence.
     AfterRequest,
+    /// This pattern (ending in `\z`) matches the text just before the anchor; the trigger
+    /// starts where it does.
+    Preceded(&'static str),
 }
 
 struct Rule {
     signal: &'static str,
+    /// When not empty, one of these must occur within the window after the anchor before the
+    /// pattern is tried (a cheap literal search instead of a regex).
+    needs: &'static [&'static str],
     weight: f32,
     anchors: &'static [&'static str],
     /// Matched at the anchor (an implicit `^`), case-insensitively, ASCII rules.
@@ -54,11 +60,68 @@ struct Rule {
     check: Check,
 }
 
+/// What an exfiltration request names; one must follow a sending verb for its pattern to run.
+const SENSITIVE_SEND: &[&str] = &[
+    "contents",
+    "text of",
+    "data of",
+    "api key",
+    "api_key",
+    "apikey",
+    "api-key",
+    "credential",
+    "password",
+    "passphrase",
+    "secret",
+    "token",
+    "private key",
+    "ssh",
+    "id_rsa",
+    ".env",
+    "environment var",
+    "env var",
+    "cookies",
+    "conversation",
+    "chat history",
+    "messages",
+    "system prompt",
+    "user's",
+    "users'",
+    "user data",
+    "user info",
+    "user email",
+    "user file",
+    "user message",
+    "user detail",
+    "user address",
+    "user history",
+    "personal",
+    "~/",
+];
+
 /// Words that make an override of instructions unambiguous.
 const OVERRIDE_STRONG: &[&str] = &[
-    "all", "any", "previous", "previously", "prior", "above", "earlier", "preceding", "initial",
-    "original", "your", "system", "developer", "safety", "those", "these", "former", "every",
-    "aforementioned", "given", "provided",
+    "all",
+    "any",
+    "previous",
+    "previously",
+    "prior",
+    "above",
+    "earlier",
+    "preceding",
+    "initial",
+    "original",
+    "your",
+    "system",
+    "developer",
+    "safety",
+    "those",
+    "these",
+    "former",
+    "every",
+    "aforementioned",
+    "given",
+    "provided",
 ];
 
 static RULES: &[Rule] = &[
@@ -67,11 +130,25 @@ static RULES: &[Rule] = &[
         signal: "override-instructions",
         weight: 0.9,
         anchors: &[
-            "ignore", "disregard", "forget", "override", "bypass", "neglect", "overlook",
-            "discard", "abandon", "skip", "pay no attention", "do not follow", "don't follow",
-            "stop following", "no longer follow", "set aside",
+            "ignore",
+            "disregard",
+            "forget",
+            "override",
+            "bypass",
+            "neglect",
+            "overlook",
+            "discard",
+            "abandon",
+            "skip",
+            "pay no attention",
+            "do not follow",
+            "don't follow",
+            "stop following",
+            "no longer follow",
+            "set aside",
         ],
         pattern: r"(?:ignore|disregard|forget(?:\s+about)?|override|bypass|neglect|overlook|discard|abandon|skip|pay\s+no\s+attention\s+to|do\s+not\s+follow|don'?t\s+follow|stop\s+following|no\s+longer\s+follow|set\s+aside)\b[\s,:]+(?:(?:all|any|each|every|of|the|your|my|our|these|those|this|that|its|their|above|aforementioned|prior|previous|previously|preceding|earlier|former|initial|original|given|provided|system|developer|current|existing|old|other|safety|content|default|and|or|about|mentioned|stated|received|written|set|[a-z]+'s)[\s,]+){0,6}(?:instructions?|prompts?|rules|directions?|directives?|guidelines|guidance|constraints|restrictions|programming|training|policies|policy|orders|commands|context|conversation|messages|tasks?|limitations|guardrails|safeguards|filters|ethics|everything)\b",
+        needs: &[],
         check: Check::None,
     },
     Rule {
@@ -79,24 +156,175 @@ static RULES: &[Rule] = &[
         weight: 0.8,
         anchors: &["ignore", "disregard", "forget"],
         pattern: r"(?:ignore|disregard|forget)\s+(?:about\s+)?(?:all\s+|everything\s+|anything\s+)?(?:(?:the|what(?:'s|\s+is|\s+was|\s+i\s+said|\s+you\s+were\s+told)?|that\s+was\s+said|you\s+were\s+told)\s+)?(?:above|before|previously|earlier|so\s+far|until\s+now|up\s+to\s+now|you\s+know|you've\s+been\s+told|you\s+were\s+told)\b",
+        needs: &[],
         check: Check::None,
     },
     Rule {
         signal: "override-instructions",
         weight: 0.6,
         anchors: &[
-            "new instructions", "new instruction", "updated instructions", "real instructions",
-            "actual instructions", "true instructions", "revised instructions", "new task",
-            "new rules", "the real task", "your real task", "your actual task",
+            "new instructions",
+            "new instruction",
+            "updated instructions",
+            "real instructions",
+            "actual instructions",
+            "true instructions",
+            "revised instructions",
+            "new task",
+            "new rules",
+            "the real task",
+            "your real task",
+            "your actual task",
         ],
-        pattern: r"(?:(?:the\s+|your\s+)?(?:new|updated|real|actual|true|revised)\s+(?:instructions?|task|rules))\b\s*(?:[:\-]|are|is|follow)",
+        pattern: r"(?:(?:the\s+|your\s+)?(?:new|updated|real|actual|true|revised)\s+(?:instructions?|task|rules))\b\s*(?::|\s-\s|are\s+as\s+follows|is\s+as\s+follows|is\s+to\b|follow\b)",
+        needs: &[],
         check: Check::None,
     },
     Rule {
         signal: "override-instructions",
         weight: 0.5,
         anchors: &["instead of", "rather than"],
-        pattern: r"(?:instead\s+of|rather\s+than)\s+(?:summariz|answer|translat|follow|doing\s+what|complet|respond|analyz|review|perform)",
+        pattern: r"(?:instead\s+of|rather\s+than)\s+(?:summariz|answering|translat|following\s+(?:the|your|my|these|those)|doing\s+what\s+(?:you|the\s+user))",
+        needs: &[],
+        check: Check::None,
+    },
+    Rule {
+        signal: "override-instructions",
+        weight: 0.75,
+        anchors: &["ignore", "disregard", "forget"],
+        pattern: r"(?:ignore|disregard|forget)\s+(?:about\s+)?(?:the|this|that|all|any|these|those|my|your)\s+(?:[a-z\-]+\s+){0,2}?[a-z\-]+\s*(?:and|,|;)\s*(?:instead\s+|simply\s+|just\s+)?(?:state|say|write|tell|respond|reply|output|print|answer|claim|declare|follow|send|include|translate|summarize|insist)\b",
+        needs: &[],
+        check: Check::None,
+    },
+    Rule {
+        signal: "override-instructions",
+        weight: 0.6,
+        anchors: &["forget about", "never mind", "nevermind"],
+        pattern: r"(?:forget\s+about|never\s*mind)\s+(?:that|this|it|all\s+that|the\s+above|everything)\s*[,.;!]?\s*(?:and\s+)?(?:can\s+you|could\s+you|would\s+you|please|now|instead|just|tell|write|give|say)\b",
+        needs: &[],
+        check: Check::None,
+    },
+    Rule {
+        signal: "override-instructions",
+        weight: 0.7,
+        anchors: &["regardless of"],
+        pattern: r"regardless\s+of\s+(?:any\s+|all\s+|the\s+|your\s+)?(?:previous|prior|earlier|above|initial|original|system|your|any|the)\s+(?:instructions|tasks?|rules|prompts?|guidelines|restrictions|programming)",
+        needs: &[],
+        check: Check::None,
+    },
+    Rule {
+        signal: "override-instructions",
+        weight: 0.7,
+        // "previous instructions" and "ignore" in other languages; folded like the text.
+        anchors: &[
+            "instrucciones anteriores",
+            "instrucciones previas",
+            "instruções anteriores",
+            "instrucoes anteriores",
+            "instructions précédentes",
+            "instructions precedentes",
+            "consignes précédentes",
+            "vorherigen anweisungen",
+            "vorherige anweisungen",
+            "bisherigen anweisungen",
+            "istruzioni precedenti",
+            "vorige instructies",
+            "предыдущие инструкции",
+            "предыдущих инструкций",
+            "предыдущие указания",
+            "попередні інструкції",
+            "poprzednie instrukcje",
+            "önceki talimatları",
+            "以前の指示",
+            "前の指示",
+            "之前的指令",
+            "之前的指示",
+            "以上的指令",
+            "先前的指示",
+            "이전 지시",
+            "이전의 지시",
+            "التعليمات السابقة",
+            "पिछले निर्देश",
+            "ignora las instrucciones",
+            "ignora todas las instrucciones",
+            "ignorez les instructions",
+            "ignorer les instructions",
+            "ignoriere alle",
+            "ignoriere die",
+            "vergiss alle",
+            "vergiss alles",
+            "vergessen sie alle",
+            "vergessen sie alles",
+            "ignorieren sie alle",
+            "ignorieren sie die",
+            "ignora tutte le istruzioni",
+            "ignora le istruzioni",
+            "игнорируй все",
+            "забудь все",
+            "无视",
+            "忽略所有",
+            "忽略之前",
+            "忽略以上",
+            "を無視",
+        ],
+        pattern: r"",
+        needs: &[],
+        check: Check::None,
+    },
+    Rule {
+        signal: "role-change",
+        weight: 0.55,
+        anchors: &[
+            "you must obey",
+            "you will obey",
+            "you have to obey",
+            "obey me",
+            "listen to my",
+            "comply with my",
+            "answer all my",
+            "answer all of my",
+            "follow my instructions",
+            "follow my orders",
+            "follow my commands",
+        ],
+        pattern: r"",
+        needs: &[],
+        check: Check::None,
+    },
+    Rule {
+        signal: "role-change",
+        weight: 0.55,
+        anchors: &[
+            "i am your",
+            "i'm your",
+            "as your creator",
+            "as your developer",
+            "as your admin",
+            "as your owner",
+            "as your master",
+        ],
+        pattern: r"(?:i\s+am|i'm|as)\s+your\s+(?:developer|creator|admin|administrator|owner|maker|master|boss|supervisor|programmer|operator|god|trainer)\b",
+        needs: &[],
+        check: Check::None,
+    },
+    Rule {
+        signal: "role-change",
+        weight: 0.55,
+        anchors: &[
+            "<system mode>",
+            "<god mode>",
+            "<admin mode>",
+            "<developer mode>",
+            "<sudo mode>",
+            "override mode",
+            "god mode>",
+            "sudo mode",
+            "verification mode",
+            "law enforcement override",
+            "system override mode",
+        ],
+        pattern: r"",
+        needs: &[],
         check: Check::None,
     },
     // --- fake role markers -----------------------------------------------------------------
@@ -104,12 +332,29 @@ static RULES: &[Rule] = &[
         signal: "role-marker",
         weight: 0.85,
         anchors: &[
-            "<|im_start|>", "<|im_end|>", "<|system|>", "<|user|>", "<|assistant|>",
-            "<|eot_id|>", "<|start_header_id|>", "<|end_header_id|>", "<|begin_of_text|>",
-            "[inst]", "[/inst]", "<<sys>>", "<</sys>>", "<system>", "</system>", "[system]",
-            "<|system_prompt|>", "<system_prompt>", "</system_prompt>", "[system message]",
+            "<|im_start|>",
+            "<|im_end|>",
+            "<|system|>",
+            "<|user|>",
+            "<|assistant|>",
+            "<|eot_id|>",
+            "<|start_header_id|>",
+            "<|end_header_id|>",
+            "<|begin_of_text|>",
+            "[inst]",
+            "[/inst]",
+            "<<sys>>",
+            "<</sys>>",
+            "<system>",
+            "</system>",
+            "[system]",
+            "<|system_prompt|>",
+            "<system_prompt>",
+            "</system_prompt>",
+            "[system message]",
         ],
         pattern: r"",
+        needs: &[],
         check: Check::None,
     },
     Rule {
@@ -117,16 +362,25 @@ static RULES: &[Rule] = &[
         weight: 0.45,
         anchors: &["<|endoftext|>", "<start_of_turn>", "<end_of_turn>"],
         pattern: r"",
+        needs: &[],
         check: Check::None,
     },
     Rule {
         signal: "role-marker",
         weight: 0.45,
         anchors: &[
-            "system:", "system message:", "system prompt:", "### system", "### instruction",
-            "system override", "admin override", "developer message:", "system note:",
+            "system:",
+            "system message:",
+            "system prompt:",
+            "### system",
+            "### instruction",
+            "system override",
+            "admin override",
+            "developer message:",
+            "system note:",
         ],
         pattern: r"(?:system|system\s+(?:message|prompt|note|override)|admin\s+override|developer\s+message|###\s+(?:system|instructions?))\b",
+        needs: &[],
         check: Check::LineStart,
     },
     Rule {
@@ -134,28 +388,52 @@ static RULES: &[Rule] = &[
         weight: 0.3,
         anchors: &["assistant:", "### response", "ai:"],
         pattern: r"",
+        needs: &[],
         check: Check::LineStart,
     },
     // --- role change -----------------------------------------------------------------------
     Rule {
         signal: "role-change",
         weight: 0.7,
-        anchors: &["you are now", "you're now", "you are no longer", "you're no longer"],
+        anchors: &[
+            "you are now",
+            "you're now",
+            "you are no longer",
+            "you're no longer",
+        ],
         pattern: r"(?:you\s+are|you're)\s+(?:now|no\s+longer)\s+(?:an?\s+|the\s+|my\s+|in\s+|called|named|known|playing|acting|going\s+to|to\s+act|operating|dan\b|unrestricted|unfiltered|jailbroken|free\s+(?:of|from)|bound|restricted|limited|constrained|required\s+to\s+follow|subject|evil|allowed|able\s+to\s+(?:ignore|bypass|do\s+anything))",
-        check: Check::NotBefore(&["ready", "able", "set", "done", "logged", "signed", "connected"]),
+        needs: &[],
+        check: Check::NotBefore(&[
+            "ready",
+            "able",
+            "set",
+            "done",
+            "logged",
+            "signed",
+            "connected",
+        ]),
     },
     Rule {
         signal: "role-change",
         weight: 0.5,
         anchors: &["from now on"],
         pattern: r"from\s+now\s+on\b[,\s]+(?:you\s+(?:are|will|must|should|shall|have|can\s+(?:ignore|say|do))|your|always|only|respond|reply|answer|act|ignore|never|do\s+not|speak|talk|pretend)",
+        needs: &[],
         check: Check::None,
     },
     Rule {
         signal: "role-change",
         weight: 0.55,
-        anchors: &["pretend", "roleplay", "role-play", "role play", "act as", "simulate being"],
+        anchors: &[
+            "pretend",
+            "roleplay",
+            "role-play",
+            "role play",
+            "act as",
+            "simulate being",
+        ],
         pattern: r"(?:pretend\s+(?:that\s+)?(?:you\s+are|you're|to\s+be\s+(?:an?\s+|the\s+)?(?:ai|assistant|model|human|person|character|admin|administrator|developer|unrestricted|evil|different|system|dan)\b)|(?:role-?\s?play)\s+as\b|act\s+as\s+(?:if\s+you|an?\s+(?:unrestricted|unfiltered|evil|malicious|different|new|jailbroken|uncensored)|dan\b)|simulate\s+being)",
+        needs: &[],
         check: Check::None,
     },
     Rule {
@@ -163,17 +441,28 @@ static RULES: &[Rule] = &[
         weight: 0.8,
         anchors: &["do anything now"],
         pattern: r"",
+        needs: &[],
         check: Check::None,
     },
     Rule {
         signal: "role-change",
         weight: 0.35,
         anchors: &[
-            "developer mode", "jailbreak", "jailbroken", "dan mode", "god mode", "uncensored",
-            "no restrictions", "without restrictions", "without any restrictions", "unfiltered",
-            "no ethical", "no moral",
+            "developer mode",
+            "jailbreak",
+            "jailbroken",
+            "dan mode",
+            "god mode",
+            "uncensored",
+            "no restrictions",
+            "without restrictions",
+            "without any restrictions",
+            "unfiltered",
+            "no ethical",
+            "no moral",
         ],
         pattern: r"",
+        needs: &[],
         check: Check::None,
     },
     Rule {
@@ -181,6 +470,7 @@ static RULES: &[Rule] = &[
         weight: 0.6,
         anchors: &["your new", "your true", "your real"],
         pattern: r"your\s+(?:new|true|real)\s+(?:role|persona|identity|task|instructions?|goal|objective|purpose|name|directive|mission)\b",
+        needs: &[],
         check: Check::None,
     },
     // --- directives addressed to the model -------------------------------------------------
@@ -188,28 +478,61 @@ static RULES: &[Rule] = &[
         signal: "addresses-model",
         weight: 0.65,
         anchors: &[
-            "attention", "note to", "note for", "message to", "message for", "instructions for",
-            "instruction for", "instructions to", "reminder to", "reminder for", "notice to",
-            "important", "dear",
+            "attention",
+            "note to",
+            "note for",
+            "message to",
+            "message for",
+            "instructions for",
+            "instruction for",
+            "instructions to",
+            "reminder to",
+            "reminder for",
+            "notice to",
+            "important",
+            "dear",
         ],
         pattern: r"(?:(?:attention|note|message|instructions?|reminder|notice)\s+(?:to|for)\s+(?:the\s+|all\s+|any\s+)?(?:ai|a\.i\.|llms?|language\s+models?|assistants?|ai\s+assistants?|ai\s+agents?|agents?|chatbots?|models?|gpt|chatgpt|claude|copilot|gemini|bots?)\b|(?:attention|important|note|notice|dear)\s*[:,!\-]*\s*(?:the\s+)?(?:ai|a\.i\.|llms?|assistant|ai\s+assistant|ai\s+agent|ai\s+model|chatbot|claude|gpt|chatgpt|copilot|gemini|language\s+model)\b)",
+        needs: &[],
         check: Check::None,
     },
     Rule {
         signal: "addresses-model",
         weight: 0.65,
-        anchors: &["if you are", "if you're", "if you read", "when you read", "as an ai"],
+        anchors: &[
+            "if you are",
+            "if you're",
+            "if you read",
+            "when you read",
+            "as an ai",
+        ],
         pattern: r"(?:(?:if|when)\s+you\s+(?:are|'re)\s+(?:an?\s+|the\s+)?(?:ai|a\.i\.|llm|large\s+language\s+model|language\s+model|assistant|ai\s+assistant|ai\s+agent|chatbot|gpt|claude|automated\s+(?:agent|assistant|system))\b|(?:if|when)\s+you\s+read\s+this\b[^.\n]{0,40}\b(?:ai|llm|model|assistant|agent|must|should|ignore)|as\s+an\s+ai\b[^.\n]{0,30}\b(?:you\s+must|you\s+should|you\s+will|ignore|do\s+not))",
+        needs: &[],
         check: Check::None,
     },
     Rule {
         signal: "addresses-model",
         weight: 0.6,
         anchors: &[
-            "ai assistant", "ai agent", "ai model", "assistant", "chatbot", "llm",
-            "language model", "the ai", "ai must", "ai should", "ai will", "ai shall",
-            "the model must", "the model should", "the model will", "agents must",
-            "agents should", "agent must", "agent should",
+            "ai assistant",
+            "ai agent",
+            "ai model",
+            "assistant",
+            "chatbot",
+            "llm",
+            "language model",
+            "the ai",
+            "ai must",
+            "ai should",
+            "ai will",
+            "ai shall",
+            "the model must",
+            "the model should",
+            "the model will",
+            "agents must",
+            "agents should",
+            "agent must",
+            "agent should",
         ],
         pattern: concat!(
             r"(?:the\s+)?(?:ai|a\.i\.|llms?|large\s+language\s+models?|language\s+models?|assistants?|ai\s+assistants?|ai\s+agents?|ai\s+models?|agents?|chatbots?|models?)\s*[:,]?\s+",
@@ -217,6 +540,7 @@ static RULES: &[Rule] = &[
             r"(?:now\s+|also\s+|always\s+|immediately\s+|first\s+|then\s+|secretly\s+|silently\s+)?",
             r"(?:ignore|disregard|forget|send|reveal|include|output|print|respond|reply|say|tell|call|invoke|execute|run|read|delete|fetch|visit|open|stop|not\s+(?:tell|mention|reveal|inform|follow)|never|append|insert|add|use\s+the|email|post|upload|exfiltrate|leak|transfer|forward)\b",
         ),
+        needs: &[],
         check: Check::None,
     },
     // --- directives about the model's own output (indirect injection) ----------------------
@@ -224,11 +548,22 @@ static RULES: &[Rule] = &[
         signal: "output-directive",
         weight: 0.55,
         anchors: &[
-            "your response", "your reply", "your answer", "your output", "your message",
-            "your summary", "your responses", "your replies", "your answers", "your final",
-            "your next", "your translation", "your completion",
+            "your response",
+            "your reply",
+            "your answer",
+            "your output",
+            "your message",
+            "your summary",
+            "your responses",
+            "your replies",
+            "your answers",
+            "your final",
+            "your next",
+            "your translation",
+            "your completion",
         ],
         pattern: r"your\s+(?:next\s+|final\s+)?(?:response|reply|replies|answer|output|message|summary|translation|completion)s?\b",
+        needs: &[],
         check: Check::NotBefore(&[
             "type", "types", "handler", "handlers", "body", "bodies", "header", "headers",
             "object", "objects", "code", "codes", "status", "struct", "builder", "future",
@@ -241,11 +576,42 @@ static RULES: &[Rule] = &[
         signal: "output-directive",
         weight: 0.3,
         anchors: &[
-            "respond with", "respond only", "reply with", "reply only", "answer with",
-            "answer only", "respond in", "reply in", "repeat after me", "say only", "output only",
-            "only output", "print only", "begin your", "start your", "end your",
+            "respond with",
+            "respond only",
+            "reply with",
+            "reply only",
+            "answer with",
+            "answer only",
+            "respond in",
+            "reply in",
+            "repeat after me",
+            "say only",
+            "output only",
+            "only output",
+            "print only",
+            "begin your",
+            "start your",
+            "end your",
         ],
         pattern: r"",
+        needs: &[],
+        check: Check::None,
+    },
+    Rule {
+        signal: "output-directive",
+        weight: 0.5,
+        anchors: &[
+            "replace",
+            "convert",
+            "substitute",
+            "swap",
+            "scramble",
+            "jumble",
+            "misspell",
+            "anagram",
+        ],
+        pattern: r"(?:replace|convert|substitute|swap|scramble|jumble|misspell|anagram)\s+(?:every\s+(?:\w+\s+)?|all\s+(?:the\s+)?|the\s+)?(?:letters?|vowels?|consonants)\s+(?:with|in|into|to|of|using|for)",
+        needs: &["letter", "vowel", "consonant"],
         check: Check::None,
     },
     // --- concealment -----------------------------------------------------------------------
@@ -253,59 +619,119 @@ static RULES: &[Rule] = &[
         signal: "concealment",
         weight: 0.7,
         anchors: &[
-            "do not tell", "don't tell", "do not mention", "don't mention", "do not reveal",
-            "don't reveal", "do not inform", "don't inform", "do not disclose", "don't disclose",
-            "do not let", "don't let", "do not notify", "don't notify", "do not alert",
-            "don't alert", "do not show", "don't show", "never mention", "never reveal",
-            "never tell", "never disclose", "never inform", "must not tell", "must not mention",
-            "should not tell", "should not mention",
+            "do not tell",
+            "don't tell",
+            "do not mention",
+            "don't mention",
+            "do not reveal",
+            "don't reveal",
+            "do not inform",
+            "don't inform",
+            "do not disclose",
+            "don't disclose",
+            "do not let",
+            "don't let",
+            "do not notify",
+            "don't notify",
+            "do not alert",
+            "don't alert",
+            "do not show",
+            "don't show",
+            "never mention",
+            "never reveal",
+            "never tell",
+            "never disclose",
+            "never inform",
+            "must not tell",
+            "must not mention",
+            "should not tell",
+            "should not mention",
         ],
         pattern: r"(?:do\s+not|don'?t|never|must\s+not|should\s+not)\s+(?:tell|mention|reveal|disclose|inform|notify|alert|show|let)\b[^.\n]{0,60}?\b(?:the\s+user|users|the\s+human|anyone|the\s+operator|the\s+person|the\s+requester|the\s+client|the\s+developer|them\b|the\s+reader|your\s+user)",
+        needs: &[],
         check: Check::None,
     },
     Rule {
         signal: "concealment",
         weight: 0.55,
         anchors: &[
-            "do not mention", "don't mention", "do not reveal", "don't reveal", "do not disclose",
-            "don't disclose", "never mention", "never reveal", "never disclose",
+            "do not mention",
+            "don't mention",
+            "do not reveal",
+            "don't reveal",
+            "do not disclose",
+            "don't disclose",
+            "never mention",
+            "never reveal",
+            "never disclose",
         ],
         pattern: r"(?:do\s+not|don'?t|never)\s+(?:mention|reveal|disclose)\s+(?:this|that|these|it|any\s+of\s+this|the\s+(?:above|following|instructions?|request|fact))\b",
+        needs: &[],
         check: Check::None,
     },
     Rule {
         signal: "concealment",
         weight: 0.7,
         anchors: &[
-            "without telling", "without informing", "without notifying", "without alerting",
-            "without letting", "without the user", "without their knowledge",
-            "without them knowing", "without mentioning",
+            "without telling",
+            "without informing",
+            "without notifying",
+            "without alerting",
+            "without letting",
+            "without the user",
+            "without their knowledge",
+            "without them knowing",
+            "without mentioning",
         ],
         pattern: r"without\s+(?:(?:telling|informing|notifying|alerting|letting|mentioning\s+(?:it|this)\s+to)\s+(?:the\s+)?(?:user|users|human|them|anyone|operator)|the\s+user'?s?\s+(?:knowledge|consent|noticing|knowing|awareness)|their\s+knowledge|them\s+knowing)",
-        check: Check::None,
-    },
-    Rule {
-        signal: "concealment",
-        weight: 0.6,
-        anchors: &["keep this", "keep these", "keep it", "hide this", "hide these", "hide it", "conceal"],
-        pattern: r"(?:keep\s+(?:this|these|it)\s+(?:a\s+)?(?:secret|hidden|confidential)\b|(?:hide|conceal)\s+(?:this|these|it|the\s+\w+)\s+from\s+(?:the\s+)?(?:user|users|human|operator))",
+        needs: &[],
         check: Check::None,
     },
     Rule {
         signal: "concealment",
         weight: 0.6,
         anchors: &[
-            "user must not", "user should not", "user will not", "user won't", "user does not need to know",
-            "user doesn't need to know", "user must never", "user should never",
+            "keep this",
+            "keep these",
+            "keep it",
+            "hide this",
+            "hide these",
+            "hide it",
+            "conceal",
+        ],
+        pattern: r"(?:keep\s+(?:this|these|it)\s+(?:a\s+)?(?:secret|hidden|confidential)\b|(?:hide|conceal)\s+(?:this|these|it|the\s+\w+)\s+from\s+(?:the\s+)?(?:user|users|human|operator))",
+        needs: &[],
+        check: Check::None,
+    },
+    Rule {
+        signal: "concealment",
+        weight: 0.6,
+        anchors: &[
+            "user must not",
+            "user should not",
+            "user will not",
+            "user won't",
+            "user does not need to know",
+            "user doesn't need to know",
+            "user must never",
+            "user should never",
         ],
         pattern: r"user\s+(?:must|should|will|does|do)\s*(?:not|n't|never)\s+(?:need\s+to\s+)?(?:know|see|notice|be\s+(?:told|informed|aware|shown))\b",
+        needs: &[],
         check: Check::None,
     },
     Rule {
         signal: "concealment",
         weight: 0.3,
-        anchors: &["secretly", "covertly", "stealthily", "without being noticed", "unbeknownst"],
+        anchors: &[
+            "secretly",
+            "covertly",
+            "stealthily",
+            "without being noticed",
+            "unbeknownst",
+        ],
         pattern: r"",
+        needs: &[],
         check: Check::None,
     },
     // --- exfiltration ----------------------------------------------------------------------
@@ -313,14 +739,30 @@ static RULES: &[Rule] = &[
         signal: "exfiltration",
         weight: 0.75,
         anchors: &[
-            "send", "post", "upload", "forward", "transmit", "exfiltrate", "leak", "email",
-            "submit", "append", "include", "pass", "attach", "encode", "embed", "copy", "share",
+            "send",
+            "post",
+            "upload",
+            "forward",
+            "transmit",
+            "exfiltrate",
+            "leak",
+            "email",
+            "submit",
+            "append",
+            "include",
+            "pass",
+            "attach",
+            "encode",
+            "embed",
+            "copy",
+            "share",
         ],
         pattern: concat!(
             r"(?:send|post|upload|forward|transmit|exfiltrate|leak|e-?mail|submit|append|include|pass|attach|encode|embed|copy|share)\b[^\n]{0,80}?",
             r"(?:(?:contents?|text|data)\s+of\b|api[\s_-]?keys?|credentials?|passwords?|passphrases?|secrets?|tokens?|private\s+keys?|ssh\s+keys?|id_rsa|\.ssh\b|\.env\b|env(?:ironment)?\s+var(?:iable)?s?|cookies|conversation|chat\s+history|previous\s+messages|system\s+prompt|user'?s?\s+(?:data|emails?|files?|messages|information|details|address|history)|personal\s+(?:data|information|details)|~/)",
             r"[^\n]{0,100}?\b(?:to|at|via|into|using)\s+(?:https?://|www\.|\S+@\S+\.\w|the\s+following\s+(?:url|endpoint|address|server|webhook|email)|this\s+(?:url|endpoint|address|server|webhook|email)|(?:the\s+)?attacker|my\s+(?:server|email|endpoint|webhook|site)|[a-z0-9-]+\.(?:com|net|org|io|xyz|ru|cn|tk|top|site)\b)",
         ),
+        needs: SENSITIVE_SEND,
         check: Check::None,
     },
     Rule {
@@ -328,33 +770,83 @@ static RULES: &[Rule] = &[
         weight: 0.65,
         anchors: &["!["],
         pattern: r"!\[[^\]\n]{0,100}\]\(\s*<?https?://[^)\s]{0,300}?[?&#/][^)\s]*?(?:\{|%7b|\[|<|\$\{|\.\.\.|\b(?:data|q|query|secret|password|conversation|chat|history|msg|message|content|info|leak|exfil|payload|d|p|prompt|summary|key|apikey|creds?)=)",
+        needs: &[],
         check: Check::None,
     },
     Rule {
         signal: "exfiltration",
         weight: 0.55,
         anchors: &[
-            "read", "cat", "open", "print", "output", "show", "list", "dump", "display", "reveal",
-            "retrieve", "fetch", "access", "return", "repeat", "disclose", "tell me", "give me",
-            "load", "get",
+            "~/.ssh",
+            ".ssh/",
+            "id_rsa",
+            "id_ed25519",
+            "/etc/passwd",
+            "/etc/shadow",
+            ".aws/credentials",
+            "mcp.json",
+            "claude_desktop_config",
+            ".netrc",
+            ".npmrc",
+            ".pypirc",
+            ".git-credentials",
+            ".bash_history",
+            ".docker/config",
+            "system prompt",
+            "initial prompt",
+            "original prompt",
+            "hidden prompt",
+            "full prompt",
+            "secret key",
+            "secret word",
+            "secret code",
+            "secret phrase",
+            "secret password",
+            "passcode",
+            "passphrase",
+            "your password",
+            "your secret",
+            "your instructions",
+            "your rules",
+            "your guidelines",
+            "your prompt",
         ],
-        pattern: concat!(
-            r"(?:read|cat|open|print|output|show|list|dump|display|reveal|retrieve|fetch|access|return|repeat|disclose|tell\s+me|give\s+me|load|get)\b[^.\n]{0,40}?",
-            r"(?:~/\.ssh|\.ssh/|id_rsa|id_ed25519|/etc/(?:passwd|shadow)|\.aws/credentials|mcp\.json|claude_desktop_config|\.netrc|\.npmrc|\.pypirc|\.git-credentials|\.bash_history|\.docker/config|(?:your|the)\s+(?:system|initial|original|hidden|full)\s+prompt|(?:your|the)\s+(?:secret\s+(?:key|word|code|phrase|password)|passcode|passphrase)|your\s+(?:password|secret|instructions|rules|guidelines|prompt))",
+        pattern: r"",
+        needs: &[],
+        check: Check::Preceded(
+            r"(?:read|cat|open|print|output|show|list|dump|display|reveal|retrieve|fetch|access|return|repeat|disclose|tell\s+me|give\s+me|load|get)\b[^.\n]{0,40}\z",
         ),
-        check: Check::None,
     },
     // --- requests for the model's secrets --------------------------------------------------
     Rule {
         signal: "secret-request",
         weight: 0.55,
         anchors: &[
-            "your password", "your secret", "your passcode", "your passphrase", "the password",
-            "the secret", "the passcode", "system prompt", "your instructions", "your prompt",
-            "your initial", "your original", "your hidden", "your rules", "your guidelines",
-            "the secret key", "secret key",
+            "your password",
+            "your secret",
+            "your passcode",
+            "your passphrase",
+            "the password",
+            "the secret",
+            "the passcode",
+            "system prompt",
+            "your instructions",
+            "your prompt",
+            "your initial",
+            "your original",
+            "your hidden",
+            "your rules",
+            "your guidelines",
+            "the secret key",
+            "secret key",
+            "the passphrase",
+            "our password",
+            "system password",
+            "the confidential",
+            "our secret",
         ],
-        pattern: r"(?:your|the)?\s*(?:password|secret(?:\s+(?:key|word|code|phrase|password))?|passcode|passphrase|system\s+prompt|instructions|prompt|initial\s+(?:prompt|instructions)|original\s+(?:prompt|instructions)|hidden\s+(?:prompt|instructions)|rules|guidelines|secret\s+key)\b",
+        pattern: r"(?:your|the|our|system)?\s*(?:password|secret(?:\s+(?:key|word|code|phrase|password))?|passcode|passphrase|system\s+prompt|instructions|prompt|initial\s+(?:prompt|instructions)|original\s+(?:prompt|instructions)|hidden\s+(?:prompt|instructions)|rules|guidelines|secret\s+key)\b",
+        needs: &[],
         check: Check::AfterRequest,
     },
     // --- tool-use instructions -------------------------------------------------------------
@@ -362,34 +854,55 @@ static RULES: &[Rule] = &[
         signal: "tool-instruction",
         weight: 0.45,
         anchors: &[
-            "before using", "before calling", "before invoking", "after calling", "after using",
-            "when calling", "when using", "whenever", "before running", "before executing",
+            "before using",
+            "before calling",
+            "before invoking",
+            "after calling",
+            "after using",
+            "when calling",
+            "when using",
+            "whenever",
+            "before running",
+            "before executing",
         ],
         pattern: r"(?:before|after|when|whenever)\s+(?:you\s+)?(?:use|using|call|calling|invoke|invoking|run|running|execute|executing)\s+(?:this|any|the|another|other|each|every)\s+(?:\w+\s+)?tools?\b[^.\n]{0,100}?\b(?:must|always|first|need\s+to|read|call|send|pass|include|provide)\b",
+        needs: &[],
         check: Check::None,
     },
     Rule {
         signal: "tool-instruction",
         weight: 0.35,
-        anchors: &["call", "invoke", "use", "run", "execute", "trigger"],
-        pattern: r"(?:call|invoke|use|run|execute|trigger)\s+(?:the\s+)?[`'\x22]?[a-z0-9_.\-]+[`'\x22]?\s+tool\b",
-        check: Check::None,
+        anchors: &["tool"],
+        pattern: r"",
+        needs: &[],
+        check: Check::Preceded(
+            r"(?:call|invoke|use|run|execute|trigger)\s+(?:the\s+)?[`'\x22]?[a-z0-9_.\-]+[`'\x22]?\s+\z",
+        ),
     },
     Rule {
         signal: "tool-instruction",
         weight: 0.5,
         anchors: &["instead of", "rather than"],
         pattern: r"(?:instead\s+of|rather\s+than)\s+(?:using|calling|invoking)\s+(?:the\s+)?\S+\s+(?:tool|server|function)",
+        needs: &[],
         check: Check::None,
     },
     Rule {
         signal: "tool-instruction",
         weight: 0.5,
         anchors: &[
-            "<important>", "<instructions>", "<instruction>", "<secret>", "<hidden>", "<admin>",
-            "<system_instructions>", "<ai_instructions>", "<assistant_instructions>",
+            "<important>",
+            "<instructions>",
+            "<instruction>",
+            "<secret>",
+            "<hidden>",
+            "<admin>",
+            "<system_instructions>",
+            "<ai_instructions>",
+            "<assistant_instructions>",
         ],
         pattern: r"",
+        needs: &[],
         check: Check::None,
     },
     // --- injected code (directive + payload) -----------------------------------------------
@@ -397,39 +910,85 @@ static RULES: &[Rule] = &[
         signal: "code-directive",
         weight: 0.3,
         anchors: &[
-            "following code", "subsequent code", "below code", "code snippet", "code block",
-            "code excerpt", "code section", "code fragment", "this code",
+            "following code",
+            "subsequent code",
+            "below code",
+            "code snippet",
+            "code block",
+            "code excerpt",
+            "code section",
+            "code fragment",
+            "this code",
         ],
         pattern: r"",
+        needs: &[],
         check: Check::None,
     },
     Rule {
         signal: "dangerous-code",
         weight: 0.4,
         anchors: &[
-            "exec(open(", "/dev/sda", "rm -rf /", "dd if=/dev/", "cookies.txt", "cookiejar",
-            "cryptomine", "xmrig", "miner_url", "os.environ[", "driverquery", "virtual_memory()",
-            "/etc/init.d/rc.local", "libc.so.6", ".sendall(", ".storbinary(", "contacts.csv",
-            "urlretrieve(", "eval(base64", "base64 -d |", "| bash", "| sh",
+            "exec(open(",
+            "/dev/sda",
+            "rm -rf /",
+            "dd if=/dev/",
+            "cookies.txt",
+            "cookiejar",
+            "cryptomine",
+            "xmrig",
+            "miner_url",
+            "os.environ[",
+            "driverquery",
+            "virtual_memory()",
+            "/etc/init.d/rc.local",
+            "libc.so.6",
+            ".sendall(",
+            ".storbinary(",
+            "contacts.csv",
+            "urlretrieve(",
+            "eval(base64",
+            "base64 -d |",
+            "| bash",
+            "| sh",
         ],
         pattern: r"",
+        needs: &[],
         check: Check::None,
     },
     Rule {
         signal: "exfiltration",
         weight: 0.3,
         anchors: &[
-            "requests.post(", "requests.post(\n", "smtplib", "socket.socket(", "paramiko",
-            "ftplib", "http.client", "urllib.request", "os.system(", "subprocess.", "psutil.",
-            "systemctl stop", "chmod +x",
+            "requests.post(",
+            "requests.post(\n",
+            "smtplib",
+            "socket.socket(",
+            "paramiko",
+            "ftplib",
+            "http.client",
+            "urllib.request",
+            "os.system(",
+            "subprocess.",
+            "psutil.",
+            "systemctl stop",
+            "chmod +x",
         ],
         pattern: r"",
+        needs: &[],
         check: Check::None,
     },
 ];
 
 struct Detector {
-    automaton: AhoCorasick,
+    /// For `Check::Preceded` rules, the compiled look-behind.
+    pre: Vec<Option<Regex>>,
+    /// Every rule's `needs` words.
+    needs: AhoCorasick,
+    /// Anchors as written, for text that needs no folding.
+    plain: AhoCorasick,
+    /// Anchors folded, for folded text; built on first use.
+    folded: std::sync::OnceLock<Option<AhoCorasick>>,
+    folded_anchors: Vec<String>,
     /// For each anchor, the rules it starts.
     anchor_rules: Vec<Vec<usize>>,
     /// Compiled confirmation patterns, `None` when the anchor is enough.
@@ -441,25 +1000,44 @@ struct Detector {
 static DETECTOR: LazyLock<Option<Detector>> = LazyLock::new(build);
 
 fn build() -> Option<Detector> {
-    let mut anchors: Vec<&'static str> = Vec::new();
+    // Each anchor in two forms: as written (lowercase), searched in text that needs no folding,
+    // and folded like the text, searched in folded text.
+    let mut plain: Vec<String> = Vec::new();
+    let mut folded: Vec<String> = Vec::new();
     let mut anchor_rules: Vec<Vec<usize>> = Vec::new();
     for (i, rule) in RULES.iter().enumerate() {
         for &a in rule.anchors {
-            match anchors.iter().position(|x| x.eq_ignore_ascii_case(a)) {
+            let a = a.to_lowercase();
+            match plain.iter().position(|x| *x == a) {
                 Some(k) => anchor_rules[k].push(i),
                 None => {
-                    anchors.push(a);
+                    folded.push(Folded::fold(&a).text.to_lowercase());
+                    plain.push(a);
                     anchor_rules.push(vec![i]);
                 }
             }
         }
     }
-    let automaton = AhoCorasick::builder()
+    // A longer anchor found at some place implies the shorter anchors that are its prefixes:
+    // the search reports only the longest, so it carries their rules too.
+    for k in 0..plain.len() {
+        for j in 0..plain.len() {
+            if j != k && plain[k].starts_with(plain[j].as_str()) {
+                let extra = anchor_rules[j].clone();
+                for r in extra {
+                    if !anchor_rules[k].contains(&r) {
+                        anchor_rules[k].push(r);
+                    }
+                }
+            }
+        }
+    }
+    let needs: Vec<&str> = RULES.iter().flat_map(|r| r.needs.iter().copied()).collect();
+    let needs = AhoCorasick::builder()
         .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(&anchors)
+        .build(&needs)
         .ok()?;
+    let plain = automaton(&plain)?;
     let compile = |p: &str| {
         RegexBuilder::new(&format!(r"\A(?:{p})"))
             .case_insensitive(true)
@@ -475,8 +1053,21 @@ fn build() -> Option<Detector> {
             Some(compile(rule.pattern)?)
         });
     }
+    let mut pre = Vec::with_capacity(RULES.len());
+    for rule in RULES {
+        pre.push(match rule.check {
+            Check::Preceded(p) => Some(
+                RegexBuilder::new(p)
+                    .case_insensitive(true)
+                    .unicode(false)
+                    .build()
+                    .ok()?,
+            ),
+            _ => None,
+        });
+    }
     let request = RegexBuilder::new(
-        r"\b(?:what|what's|whats|tell|reveal|share|give|spell|say|repeat|print|output|show|disclose|leak|confirm|hint|write|type|provide|display|translate|encode|decode|describe|list|dump|recite|summarize|remind)\b",
+        r"\b(?:what|what's|whats|ask\s+for|confirm|tell|reveal|share|give|spell|say|repeat|print|output|show|disclose|leak|confirm|hint|write|type|provide|display|translate|encode|decode|describe|list|dump|recite|summarize|remind)\b",
     )
     .case_insensitive(true)
     .unicode(false)
@@ -487,12 +1078,25 @@ fn build() -> Option<Detector> {
         .build(OVERRIDE_STRONG)
         .ok()?;
     Some(Detector {
-        automaton,
+        pre,
+        needs,
+        plain,
+        folded: std::sync::OnceLock::new(),
+        folded_anchors: folded,
         anchor_rules,
         patterns,
         request,
         strong,
     })
+}
+
+fn automaton(anchors: &[String]) -> Option<AhoCorasick> {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(anchors)
+        .ok()
 }
 
 fn is_word(b: u8) -> bool {
@@ -514,9 +1118,12 @@ impl View<'_> {
             .iter()
             .rposition(|&b| b == b'\n')
             .map_or(0, |i| i + 1);
-        self.bytes[line..start]
-            .iter()
-            .all(|b| matches!(b, b' ' | b'\t' | b'#' | b'*' | b'>' | b'-' | b'[' | b'(' | b'`'))
+        self.bytes[line..start].iter().all(|b| {
+            matches!(
+                b,
+                b' ' | b'\t' | b'#' | b'*' | b'>' | b'-' | b'[' | b'(' | b'`'
+            )
+        })
     }
 
     fn next_word(&self, end: usize) -> &[u8] {
@@ -546,12 +1153,7 @@ impl View<'_> {
 /// that a reader does not see (hidden HTML); triggers inside them add `hidden-content`.
 pub(crate) fn detect(text: &str, hidden: &[Range<usize>]) -> Injection {
     let Some(det) = DETECTOR.as_ref() else {
-        // The rules failed to compile: fail closed.
-        return Injection {
-            score: 1.0,
-            detected: true,
-            triggers: Vec::new(),
-        };
+        return fail_closed();
     };
     let folded = Folded::new(text);
     let view = View {
@@ -559,21 +1161,34 @@ pub(crate) fn detect(text: &str, hidden: &[Range<usize>]) -> Injection {
     };
     let mut triggers: Vec<Trigger> = Vec::new();
     let mut weights: Vec<(&'static str, f32)> = Vec::new();
-    for m in det.automaton.find_overlapping_iter(view.bytes) {
-        let start = m.start();
+    let automaton = match folded.text {
+        std::borrow::Cow::Borrowed(_) => &det.plain,
+        std::borrow::Cow::Owned(_) => {
+            match det.folded.get_or_init(|| automaton(&det.folded_anchors)) {
+                Some(a) => a,
+                None => return fail_closed(),
+            }
+        }
+    };
+    for m in automaton.find_iter(view.bytes) {
+        let (pattern, start, m_end) = (m.pattern().as_usize(), m.start(), m.end());
+        let rules = &det.anchor_rules[pattern];
         let first = view.bytes[start];
         if is_word(first) && start > 0 && is_word(view.bytes[start - 1]) {
             continue;
         }
-        for &r in &det.anchor_rules[m.pattern().as_usize()] {
+        for &r in rules {
             let rule = &RULES[r];
+            if !rule.needs.is_empty() && !det.needs.is_match(view.window(start)) {
+                continue;
+            }
             let end = match &det.patterns[r] {
                 None => {
-                    let last = view.bytes[m.end() - 1];
-                    if is_word(last) && view.bytes.get(m.end()).is_some_and(|&b| is_word(b)) {
+                    let last = view.bytes[m_end - 1];
+                    if is_word(last) && view.bytes.get(m_end).is_some_and(|&b| is_word(b)) {
                         continue;
                     }
-                    m.end()
+                    m_end
                 }
                 Some(re) => match re.find(view.window(start)) {
                     Some(found) => start + found.end(),
@@ -581,12 +1196,28 @@ pub(crate) fn detect(text: &str, hidden: &[Range<usize>]) -> Injection {
                 },
             };
             let mut weight = rule.weight;
+            let mut start = start;
             let ok = match rule.check {
                 Check::None => true,
+                Check::Preceded(_) => {
+                    let from = start.saturating_sub(WINDOW / 4);
+                    match det.pre[r]
+                        .as_ref()
+                        .and_then(|re| re.find(&view.bytes[from..start]))
+                    {
+                        Some(found) => {
+                            start = from + found.start();
+                            true
+                        }
+                        None => false,
+                    }
+                }
                 Check::LineStart => view.at_line_start(start),
                 Check::NotBefore(words) => {
                     let next = view.next_word(end);
-                    !words.iter().any(|w| w.as_bytes().eq_ignore_ascii_case(next))
+                    !words
+                        .iter()
+                        .any(|w| w.as_bytes().eq_ignore_ascii_case(next))
                 }
                 Check::AfterRequest => det.request.is_match(view.sentence_before(start)),
             };
@@ -597,9 +1228,11 @@ pub(crate) fn detect(text: &str, hidden: &[Range<usize>]) -> Injection {
                 // Without a word such as "previous" or "all", "ignore the rules" is too common
                 // in documentation to count fully.
                 let matched = &view.bytes[start..end];
-                if det.strong.find(matched).is_none_or(|s| {
-                    !is_bounded(matched, s.start(), s.end())
-                }) {
+                if det
+                    .strong
+                    .find(matched)
+                    .is_none_or(|s| !is_bounded(matched, s.start(), s.end()))
+                {
                     weight = 0.4;
                 }
             }
@@ -607,7 +1240,13 @@ pub(crate) fn detect(text: &str, hidden: &[Range<usize>]) -> Injection {
             let in_hidden = hidden
                 .iter()
                 .any(|h| h.start <= span.start && span.start < h.end);
-            push(&mut triggers, &mut weights, span.clone(), rule.signal, weight);
+            push(
+                &mut triggers,
+                &mut weights,
+                span.clone(),
+                rule.signal,
+                weight,
+            );
             if in_hidden {
                 push(&mut triggers, &mut weights, span, "hidden-content", 0.35);
             }
@@ -620,6 +1259,15 @@ pub(crate) fn detect(text: &str, hidden: &[Range<usize>]) -> Injection {
         score,
         detected: score >= THRESHOLD,
         triggers,
+    }
+}
+
+/// The verdict when the rules could not be built: everything is suspect.
+fn fail_closed() -> Injection {
+    Injection {
+        score: 1.0,
+        detected: true,
+        triggers: Vec::new(),
     }
 }
 

@@ -68,24 +68,94 @@ fn keep_joiner(prev: Option<char>) -> bool {
     }
 }
 
-/// Whether a character of `text` may be removed by [`sanitize`]; a cheap pre-check.
-fn needs_cleaning(text: &str) -> bool {
-    if text.is_ascii() {
-        return memchr::memchr(0x1b, text.as_bytes()).is_some();
-    }
-    let mut prev = None;
-    for c in text.chars() {
-        if c == ESC
-            || is_c1(c)
-            || is_invisible(c)
-            || (is_variation_selector(c) && prev.is_none_or(is_variation_selector))
-            || (matches!(c, '\u{200C}' | '\u{200D}') && !keep_joiner(prev))
-        {
-            return true;
+/// Index of the next byte at or after `from` that is not plain ASCII or is `ESC`, eight bytes
+/// at a time over ASCII runs.
+fn next_special(bytes: &[u8], from: usize) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const ESCS: u64 = 0x1b1b_1b1b_1b1b_1b1b;
+    let mut i = from;
+    for chunk in bytes[from.min(bytes.len())..].chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let x = w ^ ESCS;
+        if (w & HI) | (x.wrapping_sub(LO) & !x & HI) != 0 {
+            break;
         }
-        prev = Some(c);
+        i += 8;
     }
-    false
+    bytes
+        .get(i..)?
+        .iter()
+        .position(|&b| b >= 0x80 || b == 0x1b)
+        .map(|p| i + p)
+}
+
+/// Whether a non-ASCII character may fold to ASCII letters or digits for detection: accented
+/// and extended Latin, Greek, Cyrillic, letterlike and enclosed forms, fullwidth forms and
+/// mathematical alphanumerics. Punctuation, symbols, emoji and CJK text do not.
+fn may_fold(c: char) -> bool {
+    matches!(c,
+        '\u{00AA}' | '\u{00B2}' | '\u{00B3}' | '\u{00B5}' | '\u{00B9}' | '\u{00BA}'
+        | '\u{00C0}'..='\u{00D6}'
+        | '\u{00D8}'..='\u{00F6}'
+        | '\u{00F8}'..='\u{052F}'
+        | '\u{1D00}'..='\u{1EFF}'
+        | '\u{2070}'..='\u{209F}'
+        | '\u{2100}'..='\u{218F}'
+        | '\u{2460}'..='\u{24FF}'
+        | '\u{2C60}'..='\u{2C7F}'
+        | '\u{A720}'..='\u{A7FF}'
+        | '\u{AB30}'..='\u{AB6F}'
+        | '\u{FB00}'..='\u{FB06}'
+        | '\u{FF00}'..='\u{FFEF}'
+        | '\u{1D400}'..='\u{1D7FF}'
+        | '\u{1F100}'..='\u{1F1FF}'
+    )
+}
+
+/// What a quick pass over a text found.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Scan {
+    /// Something [`sanitize`] removes is present.
+    pub(crate) needs_cleaning: bool,
+    /// A character that folds to ASCII for detection is present.
+    pub(crate) needs_fold: bool,
+}
+
+/// One pass over `text`, skipping ASCII runs a word at a time.
+pub(crate) fn scan(text: &str) -> Scan {
+    let bytes = text.as_bytes();
+    let mut found = Scan::default();
+    let mut at = 0;
+    while let Some(i) = next_special(bytes, at) {
+        if bytes[i] == 0x1b {
+            found.needs_cleaning = true;
+            at = i + 1;
+            continue;
+        }
+        let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+            break;
+        };
+        at = i + c.len_utf8();
+        if !found.needs_cleaning {
+            let prev = || text[..i].chars().next_back();
+            found.needs_cleaning = is_c1(c)
+                || is_invisible(c)
+                || (is_variation_selector(c) && prev().is_none_or(is_variation_selector))
+                || (matches!(c, '\u{200C}' | '\u{200D}') && !keep_joiner(prev()));
+        }
+        found.needs_fold |= may_fold(c);
+        if found.needs_cleaning && found.needs_fold {
+            break;
+        }
+    }
+    found
+}
+
+fn needs_cleaning(text: &str) -> bool {
+    scan(text).needs_cleaning
 }
 
 /// Removes ANSI escape sequences, invisible, bidi and tag characters; decodes the tags and
@@ -137,7 +207,10 @@ fn strip(text: &str, hidden: &mut Hidden) -> String {
                     // Fp/Fe/Fs forms.
                     hidden.ansi += 1;
                     if ('\u{20}'..='\u{2f}').contains(&d) {
-                        while chars.next_if(|e| ('\u{20}'..='\u{2f}').contains(e)).is_some() {}
+                        while chars
+                            .next_if(|e| ('\u{20}'..='\u{2f}').contains(e))
+                            .is_some()
+                        {}
                         chars.next_if(|e| ('\u{30}'..='\u{7e}').contains(e));
                     } else if ('\u{30}'..='\u{7e}').contains(&d) {
                         chars.next();
@@ -156,7 +229,10 @@ fn strip(text: &str, hidden: &mut Hidden) -> String {
         match seq {
             Some(Seq::Csi) => {
                 hidden.ansi += 1;
-                while chars.next_if(|e| ('\u{20}'..='\u{3f}').contains(e)).is_some() {}
+                while chars
+                    .next_if(|e| ('\u{20}'..='\u{3f}').contains(e))
+                    .is_some()
+                {}
                 chars.next_if(|e| ('\u{40}'..='\u{7e}').contains(e));
                 continue;
             }
@@ -210,7 +286,8 @@ pub(crate) fn hidden_html(text: &str) -> Vec<Range<usize>> {
     while let Some(i) = memchr::memchr(b'<', &bytes[at..]).map(|i| at + i) {
         let rest = &bytes[i..];
         if rest.starts_with(b"<!--") {
-            let end = memchr::memmem::find(&rest[4..], b"-->").map_or(bytes.len(), |e| i + 4 + e + 3);
+            let end =
+                memchr::memmem::find(&rest[4..], b"-->").map_or(bytes.len(), |e| i + 4 + e + 3);
             regions.push(i..end);
             at = end;
             continue;
@@ -281,38 +358,56 @@ fn find_close(body: &[u8], name: &[u8]) -> Option<usize> {
     None
 }
 
-/// The detector's view of a sanitized text: lowercase, NFKC, confusables folded to ASCII, with a
-/// map back to the sanitized text. Pure ASCII text is used in place, unchanged.
+/// The detector's view of a sanitized text: NFKC, accents dropped, confusables folded to
+/// lowercase ASCII, with a map back to the sanitized text. ASCII is kept as it is (the detector
+/// matches case-insensitively); text without foldable characters is used in place.
 #[derive(Debug)]
 pub(crate) struct Folded<'a> {
-    /// The folded text (the input itself when it was ASCII).
+    /// The folded text (the input itself when nothing folds).
     pub(crate) text: Cow<'a, str>,
-    /// For an owned fold, the sanitized offset each folded byte came from.
-    map: Vec<u32>,
+    /// Segments of an owned fold: (folded start, source start, one folded character?). Within a
+    /// run of kept text offsets move together; a folded character maps to the whole source char.
+    map: Vec<(usize, usize, bool)>,
 }
 
 impl<'a> Folded<'a> {
-    /// Folds `text`, borrowing when it is ASCII.
+    /// Folds `text`, borrowing when nothing in it folds.
     pub(crate) fn new(text: &'a str) -> Self {
-        if text.is_ascii() {
+        if !scan(text).needs_fold {
             return Folded {
                 text: Cow::Borrowed(text),
                 map: Vec::new(),
             };
         }
-        let mut out = String::with_capacity(text.len());
-        let mut map = Vec::with_capacity(text.len());
+        Self::fold(text)
+    }
+
+    /// Folds `text` unconditionally (used for the detector's own anchors as well).
+    pub(crate) fn fold(text: &'a str) -> Self {
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut map = Vec::new();
         let mut buf = [0u8; 4];
-        for (at, c) in text.char_indices() {
-            let before = out.len();
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-            } else {
-                fold_char(c, &mut out, &mut buf);
+        let mut run = 0;
+        let mut at = 0;
+        while let Some(i) = next_special(text.as_bytes(), at) {
+            let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+                break;
+            };
+            at = i + c.len_utf8();
+            if !may_fold(c) {
+                continue;
             }
-            // Offsets past u32::MAX cannot occur in texts we screen whole; saturate anyway.
-            let from = u32::try_from(at).unwrap_or(u32::MAX);
-            map.resize(map.len() + (out.len() - before), from);
+            if run < i {
+                map.push((out.len(), run, false));
+                out.push_str(&text[run..i]);
+            }
+            map.push((out.len(), i, true));
+            fold_char(c, &mut out, &mut buf);
+            run = at;
+        }
+        if run < text.len() {
+            map.push((out.len(), run, false));
+            out.push_str(&text[run..]);
         }
         Folded {
             text: Cow::Owned(out),
@@ -320,21 +415,45 @@ impl<'a> Folded<'a> {
         }
     }
 
+    /// The source offset of folded byte `pos` and, for a folded character, its source length.
+    fn locate(&self, pos: usize, source: &str) -> (usize, usize) {
+        let k = self
+            .map
+            .partition_point(|&(f, _, _)| f <= pos)
+            .saturating_sub(1);
+        match self.map.get(k) {
+            Some(&(f, s, true)) => {
+                let _ = f;
+                (
+                    s,
+                    source
+                        .get(s..)
+                        .and_then(|t| t.chars().next())
+                        .map_or(0, char::len_utf8),
+                )
+            }
+            Some(&(f, s, false)) => (s + (pos - f), 1),
+            None => (pos, 1),
+        }
+    }
+
     /// Maps a folded byte range back to a char-aligned range of the sanitized text.
     pub(crate) fn to_source(&self, range: Range<usize>, source: &str) -> Range<usize> {
-        if self.map.is_empty() {
-            return range;
+        if self.map.is_empty() || range.is_empty() {
+            let s = range.start.min(source.len());
+            return s..range.end.clamp(s, source.len());
         }
-        let start = self.map.get(range.start).map_or(source.len(), |&s| s as usize);
-        let end = if range.end == 0 {
-            0
-        } else {
-            self.map.get(range.end - 1).map_or(source.len(), |&s| {
-                let s = s as usize;
-                s + source[s..].chars().next().map_or(0, char::len_utf8)
-            })
-        };
-        start.min(end)..end
+        let (start, _) = self.locate(range.start, source);
+        let (last, len) = self.locate(range.end - 1, source);
+        let mut end = (last + len).min(source.len());
+        while !source.is_char_boundary(end) {
+            end += 1;
+        }
+        let mut start = start.min(end);
+        while !source.is_char_boundary(start) {
+            start -= 1;
+        }
+        start..end
     }
 }
 
@@ -350,6 +469,25 @@ fn fold_char(c: char, out: &mut String, buf: &mut [u8; 4]) {
         for d in std::iter::once(c).nfkc() {
             out.push(d.to_ascii_lowercase());
         }
+        return;
+    }
+    // Accented Latin letters lose their accents.
+    let mut stripped = [0u8; 8];
+    let mut n = 0;
+    let mut plain = true;
+    for d in std::iter::once(c).nfkd() {
+        if unicode_normalization::char::is_combining_mark(d) {
+            continue;
+        }
+        if !d.is_ascii_alphanumeric() || n == stripped.len() {
+            plain = false;
+            break;
+        }
+        stripped[n] = d.to_ascii_lowercase() as u8;
+        n += 1;
+    }
+    if plain && n > 0 {
+        out.extend(stripped[..n].iter().map(|&b| b as char));
         return;
     }
     // Confusables: a prototype made of ASCII letters, digits or space replaces the character.

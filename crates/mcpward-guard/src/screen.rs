@@ -127,7 +127,8 @@ pub fn screen(text: &str) -> Screened<'_> {
     let mut injection = crate::injection::detect(&clean, &regions);
     if let Some(tags) = &hidden.tags {
         // What invisible tag characters spelled is hidden content by construction.
-        let inner = crate::injection::detect(tags, &[0..tags.len()]);
+        let whole = std::iter::once(0..tags.len()).collect::<Vec<_>>();
+        let inner = crate::injection::detect(tags, &whole);
         if inner.score > injection.score {
             injection.score = inner.score;
             injection.detected = inner.detected;
