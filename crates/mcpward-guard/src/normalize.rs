@@ -528,7 +528,7 @@ mod tests {
     fn maps_folded_offsets_back() {
         let src = "ok Ｉｇｎｏｒｅ";
         let f = Folded::new(src);
-        let at = f.text.find("ignore").unwrap();
+        let at = f.text.find("ignore").expect("the folded text reads ignore");
         let r = f.to_source(at..at + 6, src);
         assert_eq!(&src[r], "Ｉｇｎｏｒｅ");
     }
