@@ -2,8 +2,13 @@
 //!
 //! The text is first sanitized ([`sanitize`]: ANSI escape sequences, invisible and bidi
 //! controls, Unicode tag characters removed, the tags decoded so a report can show what they
-//! said), then checked for prompt injection and for credentials. Every offset in a
-//! [`Screened`] refers to its sanitized [`Screened::text`].
+//! said, hidden HTML counted), then checked for prompt injection ([`detect_injection`]: anchor
+//! phrases found by one automaton pass over a folded view of the text, confirmed by patterns,
+//! scored per signal) and for credentials. What the tags spelled is screened too. Every offset
+//! in a [`Screened`] refers to its sanitized [`Screened::text`]. Clean ASCII text is neither
+//! copied nor folded.
+//!
+//! `docs/screening.md` lists the signals, their limits and the evaluation harness.
 //!
 //! ```
 //! use mcpward_guard::screen::screen;
