@@ -43,6 +43,9 @@ enum Check {
     NotBefore(&'static [&'static str]),
     /// A request verb (`what is`, `tell me`, `reveal`, ...) earlier in the same sentence.
     AfterRequest,
+    /// Full weight only when the match holds a word such as "previous", "all" or "your"
+    /// (`OVERRIDE_STRONG`); "ignore the rules" alone is too common in documentation.
+    Qualified,
     /// This pattern (ending in `\z`) matches the text just before the anchor; the trigger
     /// starts where it does.
     Preceded(&'static str),
@@ -149,7 +152,7 @@ static RULES: &[Rule] = &[
         ],
         pattern: r"(?:ignore|disregard|forget(?:\s+about)?|override|bypass|neglect|overlook|discard|abandon|skip|pay\s+no\s+attention\s+to|do\s+not\s+follow|don'?t\s+follow|stop\s+following|no\s+longer\s+follow|set\s+aside)\b[\s,:]+(?:(?:all|any|each|every|of|the|your|my|our|these|those|this|that|its|their|above|aforementioned|prior|previous|previously|preceding|earlier|former|initial|original|given|provided|system|developer|current|existing|old|other|safety|content|default|and|or|about|mentioned|stated|received|written|set|[a-z]+'s)[\s,]+){0,6}(?:instructions?|prompts?|rules|directions?|directives?|guidelines|guidance|constraints|restrictions|programming|training|policies|policy|orders|commands|context|conversation|messages|tasks?|limitations|guardrails|safeguards|filters|ethics|everything)\b",
         needs: &[],
-        check: Check::None,
+        check: Check::Qualified,
     },
     Rule {
         signal: "override-instructions",
@@ -1251,7 +1254,7 @@ pub(crate) fn detect(text: &str, hidden: &[Range<usize>]) -> Injection {
             let mut weight = rule.weight;
             let mut start = start;
             let ok = match rule.check {
-                Check::None => true,
+                Check::None | Check::Qualified => true,
                 Check::Preceded(_) => {
                     let from = start.saturating_sub(WINDOW / 4);
                     match det.pre[r]
@@ -1277,9 +1280,7 @@ pub(crate) fn detect(text: &str, hidden: &[Range<usize>]) -> Injection {
             if !ok {
                 continue;
             }
-            if rule.signal == "override-instructions" && r == 0 {
-                // Without a word such as "previous" or "all", "ignore the rules" is too common
-                // in documentation to count fully.
+            if matches!(rule.check, Check::Qualified) {
                 let matched = &view.bytes[start..end];
                 if det
                     .strong
