@@ -1,5 +1,5 @@
 //! Normalization of text bound for a model: [`sanitize`] (what the model and the human see) and
-//! [`Folded`] (what the injection detector reads).
+//! a folded view (what the injection detector reads).
 //!
 //! `sanitize` removes what a human reviewer cannot see but a model reads, or what a terminal
 //! would interpret: ANSI escape sequences (CSI, OSC, DCS, SOS, PM, APC and the short forms, both
@@ -8,10 +8,11 @@
 //! is decoded into [`Hidden::tags`]). Hidden HTML (comments, `display:none`, `hidden`, zero font
 //! size, ...) is counted but kept, so its content is screened with the rest.
 //!
-//! `Folded` is a detection-only view: lowercase, NFKC, confusables folded to ASCII
-//! (`ⅰgnоre` with a Roman numeral and a Cyrillic `о` reads `ignore`), with a map from each folded
-//! byte back to the sanitized text. Clean ASCII text is neither copied nor folded: the detector
-//! searches it case-insensitively in place.
+//! The folded view is for detection only: each character that can look like ASCII is replaced
+//! by NFKC, with accents dropped, or by its confusable prototype, in lowercase (`ⅰgnоre` with a
+//! Roman numeral and a Cyrillic `о` reads `ignore`), with a map from folded bytes back to the
+//! sanitized text. ASCII is kept as it is (the detector matches case-insensitively), and text
+//! without such characters (ASCII, punctuation, emoji, CJK) is neither copied nor folded.
 
 use std::borrow::Cow;
 use std::ops::Range;
