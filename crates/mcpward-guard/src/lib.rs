@@ -9,13 +9,19 @@
 //! - [`is_placeholder`], [`is_interpolation`], [`url_credentials`], [`shannon_entropy`]: the
 //!   building blocks, for rules that need them on their own.
 //!
-//! - [`screen::screen`]: sanitize a text bound for a model, then check it for injection and
-//!   secrets.
+//! - [`screen::screen`]: sanitize a text bound for a model (ANSI escapes, invisible, bidi and
+//!   tag characters removed; hidden HTML counted), then check it for prompt injection (a layered
+//!   detector: an Aho-Corasick prefilter over anchor phrases, confirming patterns, a scored
+//!   verdict with the spans that fired) and for secrets. [`normalize`] holds the sanitizer and
+//!   the detection-only folding (NFKC, confusables). `docs/screening.md` lists what is caught
+//!   and how to measure it (`cargo run --release -p mcpward-guard --example eval`).
 //! - [`tools::screen_tool`]: look for poisoning in a tool definition.
 //!
 //! The crate does no I/O: it takes text and returns decisions, so it can be fuzzed and
 //! benchmarked without files or sockets.
 
+mod injection;
+pub mod normalize;
 pub mod screen;
 pub mod secrets;
 pub mod tools;

@@ -2,8 +2,13 @@
 //!
 //! The text is first sanitized ([`sanitize`]: ANSI escape sequences, invisible and bidi
 //! controls, Unicode tag characters removed, the tags decoded so a report can show what they
-//! said), then checked for prompt injection and for credentials. Every offset in a
-//! [`Screened`] refers to its sanitized [`Screened::text`].
+//! said, hidden HTML counted), then checked for prompt injection ([`detect_injection`]: anchor
+//! phrases found by one automaton pass over a folded view of the text, confirmed by patterns,
+//! scored per signal) and for credentials. What the tags spelled is screened too. Every offset
+//! in a [`Screened`] refers to its sanitized [`Screened::text`]. Clean ASCII text is neither
+//! copied nor folded.
+//!
+//! `docs/screening.md` lists the signals, their limits and the evaluation harness.
 //!
 //! ```
 //! use mcpward_guard::screen::screen;
@@ -20,13 +25,16 @@ use crate::secrets::{SecretMatch, find_secrets};
 /// What [`sanitize`] removed from a text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Hidden {
-    /// Characters removed: zero-width, bidi controls, tag characters and other invisibles.
+    /// Characters removed: zero-width, bidi controls, tag characters, stray C1 controls and
+    /// other invisible format characters.
     pub invisible: usize,
-    /// ANSI escape sequences (CSI, OSC, DCS, ...) removed.
+    /// ANSI escape sequences (CSI, OSC, DCS, SOS, PM, APC and short forms; 7-bit and C1) removed.
     pub ansi: usize,
     /// The text spelled by Unicode tag characters (U+E0020–U+E007E), when there were any.
     pub tags: Option<String>,
-    /// Hidden HTML regions (comments, `display:none`) found; they are kept in the text.
+    /// Hidden HTML regions (comments, `display:none`, `visibility:hidden`, zero font size or
+    /// opacity, the `hidden` attribute) found; they are kept in the text, so what they say is
+    /// screened with the rest.
     pub html: usize,
 }
 
@@ -97,112 +105,38 @@ impl Screened<'_> {
     }
 }
 
-fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{E0000}'..='\u{E007F}')
-}
+/// The score at which [`Injection::detected`] is set.
+pub const INJECTION_THRESHOLD: f32 = crate::injection::THRESHOLD;
 
-/// Removes ANSI escape sequences, invisible and bidi controls and tag characters; decodes the
-/// tags. Borrows when there is nothing to remove.
+/// Removes ANSI escape sequences, invisible, bidi and tag characters; decodes the tags and
+/// counts hidden HTML (which stays in the text). Borrows when there is nothing to remove.
+///
+/// See [`crate::normalize`] for the exact classes.
 pub fn sanitize(text: &str) -> (Cow<'_, str>, Hidden) {
-    let mut hidden = Hidden::default();
-    if !text
-        .chars()
-        .any(|c| c == '\u{1b}' || c == '\u{9b}' || is_invisible(c))
-    {
-        return (Cow::Borrowed(text), hidden);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut tags = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            hidden.ansi += 1;
-            // ESC [ ... final byte (0x40–0x7E), or ESC ] ... BEL / ESC \.
-            match chars.peek() {
-                Some('[') => {
-                    chars.next();
-                    for d in chars.by_ref() {
-                        if ('\u{40}'..='\u{7e}').contains(&d) {
-                            break;
-                        }
-                    }
-                }
-                Some(']') | Some('P') => {
-                    chars.next();
-                    while let Some(d) = chars.next() {
-                        if d == '\u{7}' {
-                            break;
-                        }
-                        if d == '\u{1b}' && chars.peek() == Some(&'\\') {
-                            chars.next();
-                            break;
-                        }
-                    }
-                }
-                _ => {
-                    chars.next();
-                }
-            }
-            continue;
-        }
-        if is_invisible(c) {
-            hidden.invisible += 1;
-            if ('\u{E0020}'..='\u{E007E}').contains(&c) {
-                tags.push(char::from_u32(c as u32 - 0xE0000).unwrap_or('?'));
-            }
-            continue;
-        }
-        out.push(c);
-    }
-    if !tags.is_empty() {
-        hidden.tags = Some(tags);
-    }
-    (Cow::Owned(out), hidden)
+    crate::normalize::sanitize(text)
 }
 
-const PHRASES: &[(&str, &str)] = &[
-    ("ignore all previous instructions", "override-instructions"),
-    ("ignore previous instructions", "override-instructions"),
-    ("ignore the above", "override-instructions"),
-    ("disregard previous instructions", "override-instructions"),
-    ("you are now", "role-change"),
-    ("do not tell the user", "concealment"),
-];
-
-/// Scores `text` for prompt injection.
+/// Scores `text` for prompt injection; offsets in the result refer to `text`.
+///
+/// `text` should already be sanitized ([`sanitize`]); [`screen`] does both.
 pub fn detect_injection(text: &str) -> Injection {
-    let lower = text.to_lowercase();
-    let mut triggers = Vec::new();
-    for (phrase, signal) in PHRASES {
-        if let Some(at) = lower.find(phrase)
-            && lower.len() == text.len()
-        {
-            triggers.push(Trigger {
-                start: at,
-                end: at + phrase.len(),
-                signal,
-            });
-        }
-    }
-    let detected = !triggers.is_empty();
-    Injection {
-        score: if detected { 1.0 } else { 0.0 },
-        detected,
-        triggers,
-    }
+    let hidden = crate::normalize::hidden_html(text);
+    crate::injection::detect(text, &hidden)
 }
 
 /// Sanitizes `text`, then checks it for injection and secrets.
 pub fn screen(text: &str) -> Screened<'_> {
-    let (clean, hidden) = sanitize(text);
-    let mut injection = detect_injection(&clean);
+    let (clean, mut hidden) = crate::normalize::sanitize_only(text);
+    let regions = crate::normalize::hidden_html(&clean);
+    hidden.html = regions.len();
+    let mut injection = crate::injection::detect(&clean, &regions);
     if let Some(tags) = &hidden.tags {
-        let inner = detect_injection(tags);
-        if inner.detected {
-            injection.detected = true;
-            injection.score = injection.score.max(inner.score);
+        // What invisible tag characters spelled is hidden content by construction.
+        let whole = std::iter::once(0..tags.len()).collect::<Vec<_>>();
+        let inner = crate::injection::detect(tags, &whole);
+        if inner.score > injection.score {
+            injection.score = inner.score;
+            injection.detected = inner.detected;
         }
     }
     let secrets = find_secrets(&clean);

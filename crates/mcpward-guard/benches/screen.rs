@@ -1,0 +1,114 @@
+//! Throughput of [`screen`] on ordinary text: the repository's own documentation (Markdown files
+//! and the doc comments of every crate), about 300 KB, and a 4 KB tool result cut from it.
+//! `cargo bench -p mcpward-guard --bench screen`.
+//!
+//! Groups: `screen` (the whole: sanitize, injection, secrets), `guard` (sanitize and injection
+//! only: the part this crate adds on top of `find_secrets`), `find_secrets` for comparison, and
+//! `non-ascii` (the same prose with accents and CJK, which takes the folding path).
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use mcpward_guard::find_secrets;
+use mcpward_guard::screen::{detect_injection, sanitize, screen};
+
+fn collect(dir: &Path, out: &mut String) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        let name = p
+            .file_name()
+            .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+        if p.is_dir() {
+            if !matches!(
+                name.as_str(),
+                "target" | ".git" | "tests" | "fuzz" | "node_modules"
+            ) {
+                collect(&p, out);
+            }
+        } else if name.ends_with(".md") {
+            out.push_str(&std::fs::read_to_string(&p).unwrap_or_default());
+            out.push_str("\n\n");
+        } else if name.ends_with(".rs") {
+            for line in std::fs::read_to_string(&p).unwrap_or_default().lines() {
+                let t = line.trim_start();
+                if let Some(doc) = t.strip_prefix("///").or_else(|| t.strip_prefix("//!")) {
+                    out.push_str(doc.trim_start());
+                    out.push('\n');
+                }
+            }
+            out.push('\n');
+        }
+    }
+}
+
+/// The repository's documentation, repeated up to at least `min` bytes.
+fn prose(min: usize) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut once = String::new();
+    collect(&root, &mut once);
+    assert!(
+        once.len() > 10_000,
+        "the repository documentation is readable"
+    );
+    let mut text = once.clone();
+    while text.len() < min {
+        text.push_str(&once);
+    }
+    text
+}
+
+fn cut(text: &str, len: usize) -> &str {
+    let mut end = len.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+fn bench(c: &mut Criterion) {
+    let docs = prose(300_000);
+    let tool = cut(&docs[docs.len() / 3..], 4096).to_owned();
+    let non_ascii: String = docs
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i % 8 {
+            0 => format!("{l} — café, naïve, Größe, 東京の設定ファイル\n"),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+
+    let mut group = c.benchmark_group("screen");
+    group.throughput(Throughput::Bytes(docs.len() as u64));
+    group.bench_function("docs", |b| b.iter(|| screen(black_box(&docs))));
+    group.throughput(Throughput::Bytes(tool.len() as u64));
+    group.bench_function("tool-result-4k", |b| b.iter(|| screen(black_box(&tool))));
+    group.finish();
+
+    let guard = |t: &str| {
+        let (clean, hidden) = sanitize(t);
+        (detect_injection(&clean), hidden)
+    };
+    let mut group = c.benchmark_group("guard");
+    group.throughput(Throughput::Bytes(docs.len() as u64));
+    group.bench_function("docs", |b| b.iter(|| guard(black_box(&docs))));
+    group.throughput(Throughput::Bytes(tool.len() as u64));
+    group.bench_function("tool-result-4k", |b| b.iter(|| guard(black_box(&tool))));
+    group.throughput(Throughput::Bytes(non_ascii.len() as u64));
+    group.bench_function("non-ascii-docs", |b| {
+        b.iter(|| guard(black_box(&non_ascii)))
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("find_secrets");
+    group.throughput(Throughput::Bytes(docs.len() as u64));
+    group.bench_function("docs", |b| b.iter(|| find_secrets(black_box(&docs))));
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
