@@ -209,11 +209,16 @@ fn walk(value: &Value, path: &mut String, texts: &mut Vec<Text>, out: &mut Vec<T
                 });
             }
             if screened.injection.detected {
-                let at = screened.injection.triggers.first().map_or(0, |t| t.start);
+                // The triggers are offsets in the visible text; none means the hidden part
+                // (tag characters) is what fired, so that is what the excerpt shows.
+                let excerpt = match (screened.injection.triggers.first(), &screened.hidden.tags) {
+                    (None, Some(tags)) => format!("hidden text: {}", excerpt(tags, 0)),
+                    (t, _) => excerpt(&screened.text, t.map_or(0, |t| t.start)),
+                };
                 out.push(ToolFinding {
                     kind: ToolFindingKind::Instruction,
                     location: path.clone(),
-                    excerpt: excerpt(&screened.text, at),
+                    excerpt,
                 });
             }
             texts.push(Text {
