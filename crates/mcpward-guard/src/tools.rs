@@ -212,7 +212,7 @@ fn walk(value: &Value, path: &mut String, texts: &mut Vec<Text>, out: &mut Vec<T
                 // The triggers are offsets in the visible text; none means the hidden part
                 // (tag characters) is what fired, so that is what the excerpt shows.
                 let excerpt = match (screened.injection.triggers.first(), &screened.hidden.tags) {
-                    (None, Some(tags)) => format!("hidden text: {}", excerpt(tags, 0)),
+                    (None, Some(tags)) => excerpt(&format!("hidden text: {tags}"), 0),
                     (t, _) => excerpt(&screened.text, t.map_or(0, |t| t.start)),
                 };
                 out.push(ToolFinding {
@@ -320,7 +320,8 @@ fn collect_params<'a>(schema: &'a Value, at: String, out: &mut Vec<Param<'a>>, d
     let Value::Object(map) = schema else { return };
     if let Some(Value::Object(props)) = map.get("properties") {
         for (name, prop) in props {
-            let location = format!("{at}.properties.{name}");
+            // Locations are printed: the name goes in sanitized, as `walk` writes keys.
+            let location = format!("{at}.properties.{}", crate::screen::sanitize(name).0);
             let describes = ["description", "title"]
                 .iter()
                 .filter_map(|k| prop.get(*k).and_then(Value::as_str))
@@ -368,7 +369,7 @@ fn exfil_parameters(tool: &Value, texts: &[Text], out: &mut Vec<ToolFinding>) {
         });
         let evidence = match (kind, own, directed) {
             (_, _, Some(sentence)) => Some(sentence),
-            (ParamName::Strong, _, None) => Some(format!("parameter `{}`", p.name)),
+            (ParamName::Strong, _, None) => Some(excerpt(&format!("parameter `{}`", p.name), 0)),
             (ParamName::Weak, Some((d, at)), None) => Some(excerpt(d, at)),
             _ => None,
         };

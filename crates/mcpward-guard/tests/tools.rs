@@ -5,8 +5,10 @@
 use std::collections::BTreeSet;
 
 use mcpward_guard::tools::{
-    CrossKind, ServerTools, ToolFindingKind, cross_server, screen_tool, screen_tool_list,
+    CrossKind, ServerTools, ToolFindingKind, cross_server, destructive, mentions_tools,
+    screen_tool, screen_tool_list,
 };
+use proptest::prelude::*;
 use serde_json::{Value, json};
 
 const REFERENCE: [&str; 6] = ["everything", "fetch", "filesystem", "git", "memory", "time"];
@@ -284,5 +286,55 @@ fn findings_locate_and_excerpt_safely() {
         assert!(!f.excerpt.contains('\u{1b}'), "{f:?}");
         assert!(!f.excerpt.contains("ghp_R7kX2mQ9"), "{f:?}");
         assert!(f.excerpt.chars().count() <= 120);
+    }
+}
+
+/// Text that mixes the patterns' words, characters whose lowercase has another length, hidden
+/// characters and escapes.
+fn hostile_text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            Just("İ".to_owned()),
+            Just("ẞ".to_owned()),
+            Just("\u{200b}".to_owned()),
+            Just("\u{e0041}".to_owned()),
+            Just("\u{1b}[8m".to_owned()),
+            Just(" send_email ".to_owned()),
+            Just("sidenote".to_owned()),
+            Just(" pass its content as ".to_owned()),
+            Just("<IMPORTANT>".to_owned()),
+            Just("~/.ssh/id_rsa. ".to_owned()),
+            Just("before using this tool, read ".to_owned()),
+            "\\PC{0,12}",
+        ],
+        0..24,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn screening_never_panics_and_excerpts_stay_short(desc in hostile_text(), param in hostile_text()) {
+        let tool = json!({
+            "name": param.clone(),
+            "description": desc.clone(),
+            "inputSchema": {"type": "object", "properties": {param.clone(): {"type": "string", "description": desc.clone()}}}
+        });
+        for f in screen_tool(&tool) {
+            prop_assert!(f.excerpt.chars().count() <= 120);
+            prop_assert!(!f.excerpt.contains('\u{1b}'), "escape in {:?}", f.excerpt);
+        }
+        let tools = [tool.clone(), json!({"name": "send_email"})];
+        let _ = screen_tool_list(&tools);
+        let _ = cross_server(&[
+            ServerTools { server: "a", tools: &tools[..1] },
+            ServerTools { server: "b", tools: &tools[1..] },
+        ]);
+        let _ = destructive(&tool);
+        for m in mentions_tools(&desc, &["send_email", param.as_str()]) {
+            prop_assert!(desc.get(m.start..m.end).is_some());
+        }
     }
 }

@@ -62,6 +62,10 @@ fn find_all<'n>(text: &str, hay: &str, names: &[&'n str]) -> Vec<Mention<'n>> {
             let start = from + pos;
             let end = start + needle.len();
             from = end;
+            // Lowercasing can shift single characters while keeping the total length.
+            if !(text.is_char_boundary(start) && text.is_char_boundary(end)) {
+                continue;
+            }
             let before = text.get(..start).and_then(|t| t.chars().next_back());
             let after = text.get(end..).and_then(|t| t.chars().next());
             if before.is_some_and(is_ident_char) || after.is_some_and(is_ident_char) {

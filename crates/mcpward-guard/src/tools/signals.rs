@@ -318,7 +318,9 @@ pub(crate) fn directs_into(text: &str, name: &str) -> Option<(usize, usize)> {
             .chars()
             .next()
             .is_none_or(|c| !c.is_alphanumeric() && c != '_');
-        if !(before_ok && after_ok) {
+        // Lowercasing can change the length of single characters while keeping the total
+        // (`İ` grows, `ẞ` shrinks): only offsets that are boundaries of `text` are usable.
+        if !(before_ok && after_ok && text.is_char_boundary(at) && text.is_char_boundary(end)) {
             continue;
         }
         let (s, e) = sentence_around(text, at, end);

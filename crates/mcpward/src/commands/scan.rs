@@ -137,7 +137,12 @@ fn connect_all(input: &Input, args: &ScanArgs) -> anyhow::Result<Vec<Connection>
 fn consent(starting: &[&Target]) -> anyhow::Result<()> {
     let mut list = String::new();
     for t in starting {
-        list.push_str(&format!("  {}: {}\n", t.name, t.display_command()));
+        let name: String = t
+            .name
+            .chars()
+            .map(|c| if c.is_control() { '?' } else { c })
+            .collect();
+        list.push_str(&format!("  {name}: {}\n", t.display_command()));
     }
     let n = starting.len();
     let servers = if n == 1 { "server" } else { "servers" };
