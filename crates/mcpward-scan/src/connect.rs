@@ -207,15 +207,21 @@ pub struct ConnectionReport {
     pub reason: Option<String>,
     /// The names of the tools listed.
     pub tools: Vec<String>,
+    /// `--lock` pinned this server's tools now, for the first time.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub pinned: bool,
 }
 
 impl Connection {
     /// The report form.
     pub fn report(&self) -> ConnectionReport {
         match &self.outcome {
-            Outcome::Listed { tools, .. } => ConnectionReport {
+            Outcome::Listed {
+                tools, pinned_now, ..
+            } => ConnectionReport {
                 status: "listed",
                 reason: None,
+                pinned: *pinned_now,
                 tools: tools
                     .iter()
                     .filter_map(|t| t.get("name").and_then(Value::as_str))
@@ -226,11 +232,13 @@ impl Connection {
                 status: "failed",
                 reason: Some(reason.clone()),
                 tools: Vec::new(),
+                pinned: false,
             },
             Outcome::Skipped { reason } => ConnectionReport {
                 status: "skipped",
                 reason: Some(reason.clone()),
                 tools: Vec::new(),
+                pinned: false,
             },
         }
     }

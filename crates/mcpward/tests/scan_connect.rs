@@ -282,6 +282,7 @@ fn lock_pins_first_then_reports_a_changed_definition() {
     };
     let first = run("0");
     assert!(findings(&first, "tool-changed", "poisoned").is_empty());
+    assert_eq!(server(&first, "poisoned")["connection"]["pinned"], true);
     let pinned: Value =
         serde_json::from_str(&std::fs::read_to_string(&lock).expect("lockfile written"))
             .expect("JSON");
@@ -295,6 +296,11 @@ fn lock_pins_first_then_reports_a_changed_definition() {
 
     let unchanged = run("0");
     assert!(findings(&unchanged, "tool-changed", "poisoned").is_empty());
+    assert!(
+        server(&unchanged, "poisoned")["connection"]
+            .get("pinned")
+            .is_none()
+    );
 
     let changed = run("1");
     let f = findings(&changed, "tool-changed", "poisoned");

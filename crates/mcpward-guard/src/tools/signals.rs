@@ -42,7 +42,7 @@ static GOVERN_ALL: LazyLock<Regex> = LazyLock::new(|| {
 /// Hiding something from the user.
 static CONCEAL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(do\s*n[o']?t|never|must\s+not|should\s+not|shouldn't|without)\s+(tell|telling|mention|mentioning|inform|informing|reveal|revealing|notify|notifying|alert|alerting|disclose|disclosing|show|showing|explain|explaining|let|letting)\b[^.!?\n]{0,40}\b(user|users|human|operator)\b|\b(the\s+)?user\s+(must|should|will|need|needs)\s*(not|n't|never)\s+(know|see|notice|be\s+(told|informed|aware|notified|shown))\b|\b(hide|conceal)\s+(this|it|that|these|them)\b[^.!?\n]{0,30}\bfrom\s+the\s+(user|human)\b|\bkeep\s+(this|it|that)\s+(a\s+)?(secret|hidden|confidential)\b|\bsilently\s+(send|pass|forward|upload|transmit|exfiltrate|include|copy|attach|leak|share)\b",
+        r"(?i)\b(do\s*n[o']?t|never|must\s+not|should\s+not|shouldn't|without)\s+(tell|telling|mention|mentioning|inform|informing|reveal|revealing|notify|notifying|alert|alerting|disclose|disclosing|explain|explaining|let|letting)\b[^.!?]{0,80}\b(user|users|human|operator)\b|\b(the\s+)?user\s+(must|should|will|need|needs)\s*(not|n't|never)\s+(know|see|notice|be\s+(told|informed|aware|notified|shown))\b|\b(hide|conceal)\s+(this|it|that|these|them)\b[^.!?\n]{0,30}\bfrom\s+the\s+(user|human)\b|\bkeep\s+(this|it|that)\s+(a\s+)?(secret|hidden|confidential)\b|\bsilently\s+(send|pass|forward|upload|transmit|exfiltrate|include|copy|attach|leak|share)\b",
     )
 });
 

@@ -384,6 +384,11 @@ fn server_line(server: &ServerReport, paint: Paint) -> String {
     }
     if let Some(c) = &server.connection {
         let _ = match (c.status, &c.reason) {
+            ("listed", _) if c.pinned => write!(
+                line,
+                " — {}, pinned now",
+                plural(c.tools.len(), "tool", "tools")
+            ),
             ("listed", _) => write!(line, " — {}", plural(c.tools.len(), "tool", "tools")),
             ("skipped", Some(reason)) => write!(line, " — not connected: {}", sanitize(reason)),
             (_, Some(reason)) => write!(line, " — {}: {}", c.status, sanitize(reason)),
