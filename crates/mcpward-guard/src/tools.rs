@@ -243,16 +243,51 @@ fn walk(value: &Value, path: &mut String, texts: &mut Vec<Text>, out: &mut Vec<T
                 }
                 // A key is text the model reads too (property names above all). The location
                 // holds it sanitized, so it is safe to print.
-                let screened = screen(key);
-                path.push_str(&screened.text);
-                if screened.hidden.invisible + screened.hidden.ansi > 0 {
+                let (clean, hidden) = crate::screen::sanitize(key);
+                path.push_str(&clean);
+                if hidden.invisible + hidden.ansi > 0 {
                     out.push(ToolFinding {
                         kind: ToolFindingKind::HiddenUnicode,
                         location: path.clone(),
-                        excerpt: excerpt(&screened.text, 0),
+                        excerpt: excerpt(&clean, 0),
                     });
                 }
                 walk(item, path, texts, out);
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every string of a definition, sanitized, with where it stands: what [`walk`] collects,
+/// without screening (for checks that only read the text).
+pub(crate) fn texts_of(value: &Value, path: &mut String, texts: &mut Vec<Text>) {
+    match value {
+        Value::String(s) => {
+            let (clean, hidden) = crate::screen::sanitize(s);
+            texts.push(Text {
+                location: path.clone(),
+                text: clean.into_owned(),
+                tags: hidden.tags,
+            });
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                texts_of(item, path, texts);
+                path.truncate(len);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&crate::screen::sanitize(key).0);
+                texts_of(item, path, texts);
                 path.truncate(len);
             }
         }
@@ -350,14 +385,30 @@ fn collect_params<'a>(schema: &'a Value, at: String, out: &mut Vec<Param<'a>>, d
 
 /// Parameters shaped to carry data out, judged with what the definition says about them.
 fn exfil_parameters(tool: &Value, texts: &[Text], out: &mut Vec<ToolFinding>) {
-    for p in parameters(tool) {
+    let params = parameters(tool);
+    if params.is_empty() {
+        return;
+    }
+    let hints: Vec<Hints> = texts.iter().map(|t| Hints::of(&t.text)).collect();
+    for p in params {
         let kind = signals::param_name(p.name);
         let own = p
             .describes
             .iter()
             .find_map(|d| signals::exfil_content(d).map(|at| (*d, at)));
-        // A sentence anywhere in the definition that directs content into this parameter.
-        let directed = texts.iter().find_map(|t| {
+        // A sentence anywhere in the definition that directs content into this parameter. A
+        // text without a data verb, or without the kind of payload this parameter needs to be
+        // suspicious, cannot have one: those are skipped before searching for the name.
+        let directed = texts.iter().zip(&hints).find_map(|(t, h)| {
+            let possible = h.moves_data
+                && match kind {
+                    ParamName::Strong => true,
+                    ParamName::Weak => h.payload,
+                    ParamName::Plain => h.private,
+                };
+            if !possible {
+                return None;
+            }
             let (s, e) = signals::directs_into(&t.text, p.name)?;
             let sentence = &t.text[s..e];
             let enough = match kind {
@@ -379,6 +430,24 @@ fn exfil_parameters(tool: &Value, texts: &[Text], out: &mut Vec<ToolFinding>) {
                 location: p.location,
                 excerpt,
             });
+        }
+    }
+}
+
+/// What a text could support, computed once per text for every parameter.
+struct Hints {
+    moves_data: bool,
+    payload: bool,
+    private: bool,
+}
+
+impl Hints {
+    fn of(text: &str) -> Hints {
+        let moves_data = signals::moves_data(text);
+        Hints {
+            moves_data,
+            payload: moves_data && signals::names_payload(text),
+            private: moves_data && signals::names_private(text),
         }
     }
 }

@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use super::{Text, excerpt, tool_hash, tool_name, walk};
+use super::{Text, excerpt, texts_of, tool_hash, tool_name};
 
 /// Where a text names a tool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,7 +165,7 @@ pub fn cross_server(servers: &[ServerTools<'_>]) -> Vec<CrossFinding> {
             };
             let params = super::parameter_names(tool);
             let mut texts: Vec<Text> = Vec::new();
-            walk(tool, &mut String::new(), &mut texts, &mut Vec::new());
+            texts_of(tool, &mut String::new(), &mut texts);
             let mut reported: Vec<&str> = Vec::new();
             for t in texts.iter().filter(|t| t.location != "name") {
                 for m in mentions_tools(&t.text, &foreign_names) {

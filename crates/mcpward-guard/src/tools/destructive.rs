@@ -84,7 +84,8 @@ static DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
     // Invariant: a constant pattern, exercised by the tests below.
     #[allow(clippy::expect_used)]
     Regex::new(
-        r"(?i)\bpermanently\s+(delete|remove|erase|destroy)|\birreversibl[ey]\b|\bcannot\s+be\s+undone\b|\b(deletes?|removes?|erases?|wipes?|destroys?|drops?|truncates?)\s+(the\s+|a\s+|an\s+|all\s+|every\s+)?(given\s+|specified\s+)?(files?|director(y|ies)|folders?|repositor(y|ies)|repos?|databases?|tables?|records?|rows?|branch(es)?|everything|buckets?|objects?|instances?|clusters?|users?|accounts?|projects?)\b|\b(executes?|runs?|running|executing)\s+(arbitrary\s+|any\s+)?(shell|system|terminal|bash|os)\s+commands?\b|\b(executes?|runs?)\s+arbitrary\s+(code|commands?|programs?)\b|\bdrop\s+table\b",
+        &r"(?i)\bpermanently\s+(delete|remove|erase|destroy)|\birreversibl[ey]\b|\bcannot\s+be\s+undone\b|\b(deletes?|removes?|erases?|wipes?|destroys?|drops?|truncates?)\s+(the\s+|a\s+|an\s+|all\s+|every\s+)?(given\s+|specified\s+)?(files?|director(y|ies)|folders?|repositor(y|ies)|repos?|databases?|tables?|records?|rows?|branch(es)?|everything|buckets?|objects?|instances?|clusters?|users?|accounts?|projects?)\b|\b(executes?|runs?|running|executing)\s+(arbitrary\s+|any\s+)?(shell|system|terminal|bash|os)\s+commands?\b|\b(executes?|runs?)\s+arbitrary\s+(code|commands?|programs?)\b|\bdrop\s+table\b"
+            .replace(r"\b", r"(?-u:\b)"),
     )
     .expect("constant pattern compiles")
 });

@@ -11,11 +11,13 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-/// Compiles a pattern that is a constant of this module.
+/// Compiles a pattern that is a constant of this module. Word boundaries are ASCII
+/// (`(?-u:\b)`): the patterns are English words, and a Unicode `\b` keeps the regex engine off
+/// its fast path on any non-ASCII text.
 fn re(pattern: &str) -> Regex {
     // Invariant: every pattern in this module is a literal tested by `patterns_compile`.
     #[allow(clippy::expect_used)]
-    Regex::new(pattern).expect("constant pattern compiles")
+    Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")).expect("constant pattern compiles")
 }
 
 /// Words that, written as markup, pose as a system or priority message.
@@ -211,6 +213,12 @@ pub(crate) fn redirect(text: &str) -> Option<usize> {
     REDIRECT.find(text).map(|m| m.start())
 }
 
+/// Whether `text` has a verb that moves data: no sentence of a text without one can direct
+/// content into a parameter ([`directs_into`]).
+pub(crate) fn moves_data(text: &str) -> bool {
+    DATA_VERB.is_match(text)
+}
+
 /// Whether `text` names a payload worth stealing: a sensitive path, the conversation, the model's
 /// instructions, or a file's content.
 pub(crate) fn names_payload(text: &str) -> bool {
@@ -260,6 +268,10 @@ static MODEL_HELD: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Tool-like names that `text` tells the model to call first: `(start, name)`.
 pub(crate) fn called_names(text: &str) -> Vec<(usize, &str)> {
+    // `is_match` needs no capture slots; most texts end here.
+    if !CALL_NAMED.is_match(text) {
+        return Vec::new();
+    }
     CALL_NAMED
         .captures_iter(text)
         .filter_map(|c| {
