@@ -37,78 +37,11 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
+use serde_json::Value;
 
-/// The fields of a tool definition that are pinned.
-pub const PINNED_FIELDS: [&str; 6] = [
-    "name",
-    "title",
-    "description",
-    "inputSchema",
-    "outputSchema",
-    "annotations",
-];
-
-/// The pinned part of a tool definition: the [`PINNED_FIELDS`] it has.
-pub fn pinned_definition(tool: &Value) -> Value {
-    let mut out = Map::new();
-    if let Value::Object(map) = tool {
-        for field in PINNED_FIELDS {
-            if let Some(v) = map.get(field) {
-                out.insert(field.to_owned(), v.clone());
-            }
-        }
-    }
-    Value::Object(out)
-}
-
-/// `sha256:` + lowercase hex of the canonical JSON of the pinned part of `tool`.
-pub fn tool_hash(tool: &Value) -> String {
-    let mut text = String::new();
-    canonical_json(&pinned_definition(tool), &mut text);
-    let digest = Sha256::digest(text.as_bytes());
-    let mut out = String::with_capacity(7 + 64);
-    out.push_str("sha256:");
-    for b in digest {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
-}
-
-/// Canonical JSON: object keys sorted by their UTF-8 bytes at every depth, no whitespace,
-/// strings and numbers as `serde_json` writes them.
-pub fn canonical_json(value: &Value, out: &mut String) {
-    match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, k) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&Value::String(k.clone()).to_string());
-                out.push(':');
-                if let Some(v) = map.get(k) {
-                    canonical_json(v, out);
-                }
-            }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, v) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                canonical_json(v, out);
-            }
-            out.push(']');
-        }
-        other => out.push_str(&other.to_string()),
-    }
-}
+// Canonical hashing lives in the guard, beside the screening of the same definitions, so that
+// `mcpward scan --connect --lock` and `mcpward run` hash a tool identically.
+pub use mcpward_guard::tools::{PINNED_FIELDS, canonical_json, pinned_definition, tool_hash};
 
 /// The lockfile's contents.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

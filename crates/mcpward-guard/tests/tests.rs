@@ -4,3 +4,4 @@ mod datasets;
 mod injection;
 mod properties;
 mod screening;
+mod tools;

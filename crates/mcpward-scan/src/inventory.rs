@@ -169,6 +169,7 @@ impl<'a> Server<'a> {
                 .collect(),
             package,
             capabilities: self.capabilities.clone(),
+            connection: None,
         }
     }
 }

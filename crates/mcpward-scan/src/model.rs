@@ -186,6 +186,9 @@ pub struct ServerReport {
     pub package: Option<PackageInfo>,
     /// What it can reach.
     pub capabilities: Vec<Capability>,
+    /// With `scan --connect`: whether it was listed, failed or skipped, and its tools.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connection: Option<crate::connect::ConnectionReport>,
 }
 
 /// One problem found.

@@ -2,6 +2,7 @@
 
 use mcpward_config::{Client, ConfigDoc, LoadError, interpret};
 
+use crate::connect::Connection;
 use crate::inventory::Server;
 use crate::model::{ConfigReport, Report};
 use crate::rules::{self, Context, FileFacts};
@@ -15,9 +16,11 @@ pub struct Input {
     pub errors: Vec<(Client, LoadError)>,
     /// The user's home directory, to recognise it in paths.
     pub home: Option<String>,
+    /// What `scan --connect` learned from the servers (empty without it).
+    pub connections: Vec<Connection>,
 }
 
-/// Runs every static rule and builds the report.
+/// Runs every rule and builds the report.
 pub fn scan(input: &Input, facts: &dyn FileFacts) -> Report {
     let interpreted: Vec<_> = input.docs.iter().map(interpret).collect();
     let mut servers = Vec::new();
@@ -40,6 +43,7 @@ pub fn scan(input: &Input, facts: &dyn FileFacts) -> Report {
         servers: &servers,
         facts,
         home: input.home.as_deref(),
+        connections: &input.connections,
     };
     let mut findings = rules::run(&cx);
     findings.sort_by(|a, b| {
@@ -70,7 +74,18 @@ pub fn scan(input: &Input, facts: &dyn FileFacts) -> Report {
     Report {
         version: 1,
         configs,
-        servers: servers.iter().map(Server::report).collect(),
+        servers: servers
+            .iter()
+            .map(|s| {
+                let mut report = s.report();
+                report.connection = input
+                    .connections
+                    .iter()
+                    .find(|c| c.server_id == s.id)
+                    .map(Connection::report);
+                report
+            })
+            .collect(),
         findings,
     }
 }

@@ -237,6 +237,7 @@ fn report(mcp: &str) -> Report {
                     Capability::Messaging,
                     Capability::UntrustedContent,
                 ],
+                connection: None,
             },
             ServerReport {
                 id: fetch,
@@ -250,6 +251,7 @@ fn report(mcp: &str) -> Report {
                 env_keys: vec![],
                 package: None,
                 capabilities: vec![Capability::NetFetch, Capability::UntrustedContent],
+                connection: None,
             },
             ServerReport {
                 id: filesystem,
@@ -267,6 +269,7 @@ fn report(mcp: &str) -> Report {
                     version: None,
                 }),
                 capabilities: vec![Capability::FsRead, Capability::FsWrite],
+                connection: None,
             },
             ServerReport {
                 id: format!("{WINDSURF_JSON}#memory"),
@@ -284,6 +287,7 @@ fn report(mcp: &str) -> Report {
                     version: Some("1.2.0".to_owned()),
                 }),
                 capabilities: vec![],
+                connection: None,
             },
         ],
         findings,

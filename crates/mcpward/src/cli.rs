@@ -74,12 +74,47 @@ pub(crate) struct ScanArgs {
     /// List every rule with its default severity and exit.
     #[arg(long)]
     pub(crate) list_rules: bool,
-    /// Start each configured stdio server and screen its tools (not available yet).
+    /// Start each configured stdio server, list its tools and screen them (tool-poisoning,
+    /// hidden-unicode, tool-shadowing, destructive-tool, server-launch-failed). Asks for
+    /// confirmation first; without a terminal, --yes is required.
     #[arg(long)]
     pub(crate) connect: bool,
-    /// Lockfile of pinned tool definitions, with --connect (not available yet).
-    #[arg(long, value_name = "FILE")]
+    /// With --connect: start the servers without asking.
+    #[arg(long, short = 'y', requires = "connect")]
+    pub(crate) yes: bool,
+    /// With --connect: how long each server gets to start and list its tools (`30s`, `500ms`,
+    /// `2m`).
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
+    pub(crate) connect_timeout: std::time::Duration,
+    /// With --connect: pin the tools in this lockfile (the format `mcpward run` uses) the first
+    /// time a server is seen, and report later differences as tool-changed.
+    #[arg(long, value_name = "FILE", requires = "connect")]
     pub(crate) lock: Option<PathBuf>,
+}
+
+/// `30s`, `500ms`, `2m`, or a number of seconds; between 1 ms and 1 hour.
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    let t = text.trim();
+    let (number, unit_ms) = if let Some(n) = t.strip_suffix("ms") {
+        (n, 1)
+    } else if let Some(n) = t.strip_suffix('s') {
+        (n, 1000)
+    } else if let Some(n) = t.strip_suffix('m') {
+        (n, 60_000)
+    } else {
+        (t, 1000)
+    };
+    let n: u64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration such as 30s, 500ms or 2m"))?;
+    let ms = n.saturating_mul(unit_ms);
+    if ms == 0 || ms > 3_600_000 {
+        return Err(format!(
+            "`{text}`: the timeout must be between 1ms and 1 hour"
+        ));
+    }
+    Ok(std::time::Duration::from_millis(ms))
 }
 
 /// Arguments of `mcpward wrap`.

@@ -223,7 +223,7 @@ fn sarif_is_2_1_0_with_rules_and_regions() {
     let run = &v["runs"][0];
     assert_eq!(
         run["tool"]["driver"]["rules"].as_array().map(Vec::len),
-        Some(19)
+        Some(25)
     );
     let result = &run["results"][0];
     assert!(
@@ -285,8 +285,10 @@ fn errors_exit_2_with_a_message() {
     let out = sb.run(&["scan", "notes.txt"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("not recognised as an MCP client config"));
-    let out = sb.run(&["scan", "--connect"]);
+    // Without a terminal to confirm on, --connect needs --yes before it starts anything.
+    let out = sb.run(&["scan", "examples", "--connect"]);
     assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
     let out = sb.run(&["scan", "--fail-on", "severe"]);
     assert_eq!(out.status.code(), Some(2));
 }
@@ -314,7 +316,7 @@ fn explain_prints_the_rule_doc() {
         stderr(&out)
     );
     let out = sb.run(&["scan", "--list-rules"]);
-    assert_eq!(stdout(&out).lines().count(), 19);
+    assert_eq!(stdout(&out).lines().count(), 25);
 }
 
 #[test]

@@ -382,6 +382,19 @@ fn server_line(server: &ServerReport, paint: Paint) -> String {
         let capabilities: Vec<&str> = server.capabilities.iter().map(|c| c.id()).collect();
         let _ = write!(line, " [{}]", capabilities.join(", "));
     }
+    if let Some(c) = &server.connection {
+        let _ = match (c.status, &c.reason) {
+            ("listed", _) if c.pinned => write!(
+                line,
+                " — {}, pinned now",
+                plural(c.tools.len(), "tool", "tools")
+            ),
+            ("listed", _) => write!(line, " — {}", plural(c.tools.len(), "tool", "tools")),
+            ("skipped", Some(reason)) => write!(line, " — not connected: {}", sanitize(reason)),
+            (_, Some(reason)) => write!(line, " — {}: {}", c.status, sanitize(reason)),
+            (status, None) => write!(line, " — {status}"),
+        };
+    }
     line
 }
 

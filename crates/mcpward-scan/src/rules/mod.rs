@@ -51,14 +51,21 @@ mod broad_permission_rule;
 mod config_parse_error;
 mod config_tracked_with_secret;
 mod config_world_readable;
+mod connected;
 mod database_write_access;
+mod destructive_tool;
 mod docker_privileged;
 mod exec_capable_server;
+mod hidden_unicode;
 pub(crate) mod insecure_transport;
 pub(crate) mod secret_in_config;
 mod sensitive_path_exposed;
+mod server_launch_failed;
 mod shell_command_server;
 mod token_in_url;
+mod tool_changed;
+mod tool_poisoning;
+mod tool_shadowing;
 mod toxic_flow;
 mod typosquat_package;
 mod unknown_package;
@@ -103,6 +110,8 @@ pub struct Context<'a> {
     pub facts: &'a dyn FileFacts,
     /// The user's home directory, to recognise it in paths.
     pub home: Option<&'a str>,
+    /// What `scan --connect` learned (empty without it).
+    pub connections: &'a [crate::connect::Connection],
 }
 
 impl Context<'_> {
@@ -133,7 +142,7 @@ impl Context<'_> {
 
 type Check = fn(&Context<'_>, &mut Vec<Finding>);
 
-/// Every static rule with its check, in catalogue order.
+/// Every rule with its check, in catalogue order (the static rules, then the `--connect` ones).
 const RULES: &[(&RuleMeta, Check)] = &[
     (&secret_in_config::RULE, secret_in_config::check),
     (&token_in_url::RULE, token_in_url::check),
@@ -152,6 +161,12 @@ const RULES: &[(&RuleMeta, Check)] = &[
     (&database_write_access::RULE, database_write_access::check),
     (&unrestricted_fetch::RULE, unrestricted_fetch::check),
     (&config_parse_error::RULE, config_parse_error::check),
+    (&tool_poisoning::RULE, tool_poisoning::check),
+    (&hidden_unicode::RULE, hidden_unicode::check),
+    (&tool_shadowing::RULE, tool_shadowing::check),
+    (&tool_changed::RULE, tool_changed::check),
+    (&destructive_tool::RULE, destructive_tool::check),
+    (&server_launch_failed::RULE, server_launch_failed::check),
 ];
 
 /// The check of a rule that reads the other rules' findings.
@@ -166,7 +181,7 @@ const AFTER: &[(&RuleMeta, AfterCheck)] = &[
     (&config_world_readable::RULE, config_world_readable::check),
 ];
 
-/// The rules with their docs dedented. The 19 doc strings are built once per process and live
+/// The rules with their docs dedented. The doc strings are built once per process and live
 /// as long as it, so the table can hand out `&'static` metadata.
 static ALL: std::sync::LazyLock<Vec<RuleMeta>> = std::sync::LazyLock::new(|| {
     RULES

@@ -1,4 +1,10 @@
 //! `mcpward scan`: find configs, load them, run the rules, print the report.
+//!
+//! With `--connect`, the configured stdio servers are started first (after consent), their tools
+//! listed ([`connect`]) and, with `--lock`, compared with the lockfile; the rules read the
+//! results from [`Input::connections`].
+
+mod connect;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -7,6 +13,7 @@ use std::process::ExitCode;
 use anyhow::{Context as _, bail};
 use mcpward_config::discover::{self, Candidate, Environment};
 use mcpward_config::{LoadError, load};
+use mcpward_scan::connect::{Connection, Outcome, PinChange, Target, targets};
 use mcpward_scan::render;
 use mcpward_scan::{FileFacts, Input, Severity, rules};
 
@@ -29,11 +36,6 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         print(&out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    if args.connect || args.lock.is_some() {
-        bail!(
-            "--connect and --lock are not available in this version: `scan` reads configs only and never starts a server"
-        );
-    }
     let fail_on = Severity::parse(&args.fail_on).context("invalid --fail-on")?;
     let mut env = Environment::from_process();
     // The current directory is walked as a repository, except when it is the home directory or
@@ -49,10 +51,13 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     } else {
         super::configs::named_candidates(&args.paths)?
     };
-    let input = load_all(
+    let mut input = load_all(
         candidates,
         env.home.as_ref().map(|h| h.display().to_string()),
     );
+    if args.connect {
+        input.connections = connect_all(&input, args)?;
+    }
     let report = mcpward_scan::scan(&input, &ProcessFacts::default());
     let text = match args.format {
         Format::Json => render::json::render(&report),
@@ -81,6 +86,157 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// At most this many servers are started at once.
+const CONNECT_PARALLEL: usize = 8;
+
+/// `--connect`: consent, then every server listed (in parallel), then the lockfile.
+fn connect_all(input: &Input, args: &ScanArgs) -> anyhow::Result<Vec<Connection>> {
+    let targets = targets(input);
+    let starting: Vec<&Target> = targets.iter().filter(|t| t.skip.is_none()).collect();
+    if !starting.is_empty() && !args.yes {
+        consent(&starting)?;
+    }
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; targets.len()];
+    for (chunk_at, chunk) in targets
+        .chunks(CONNECT_PARALLEL)
+        .enumerate()
+        .map(|(i, c)| (i * CONNECT_PARALLEL, c))
+    {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = chunk
+                .iter()
+                .map(|t| scope.spawn(|| connect::list_tools(t, args.connect_timeout)))
+                .collect();
+            for (i, h) in handles.into_iter().enumerate() {
+                outcomes[chunk_at + i] = Some(h.join().unwrap_or_else(|_| Outcome::Failed {
+                    reason: "internal error while connecting".to_owned(),
+                }));
+            }
+        });
+    }
+    let mut connections: Vec<Connection> = targets
+        .iter()
+        .zip(outcomes)
+        .map(|(t, o)| Connection {
+            server_id: t.id.clone(),
+            outcome: o.unwrap_or(Outcome::Skipped {
+                reason: "not attempted".to_owned(),
+            }),
+        })
+        .collect();
+    if let Some(lock) = &args.lock {
+        check_pins(lock, &targets, &mut connections)?;
+    }
+    Ok(connections)
+}
+
+/// Asks before starting servers: the exact commands on stderr, an answer on the terminal.
+/// Without a terminal there is no one to ask, and `--yes` is required.
+fn consent(starting: &[&Target]) -> anyhow::Result<()> {
+    let mut list = String::new();
+    for t in starting {
+        let name: String = t
+            .name
+            .chars()
+            .map(|c| if c.is_control() { '?' } else { c })
+            .collect();
+        list.push_str(&format!("  {name}: {}\n", t.display_command()));
+    }
+    let n = starting.len();
+    let servers = if n == 1 { "server" } else { "servers" };
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        bail!(
+            "--connect starts {n} {servers} from your configs, and there is no terminal to confirm it:\n{list}\nhint: review the commands above, then pass --yes to start them"
+        );
+    }
+    eprint!(
+        "mcpward scan --connect will start {n} {servers}, run their code on this machine, and stop them after listing their tools:\n{list}Start them? [y/N] "
+    );
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .context("reading the answer")?;
+    if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        bail!("no server was started");
+    }
+    Ok(())
+}
+
+/// `--lock FILE`: the same trust-on-first-use pins `mcpward run` keeps. A server the file does
+/// not know is pinned; for one it knows, what differs is recorded as pending (for `mcpward pin
+/// approve`) and reported as tool-changed. When two configs define servers of the same name,
+/// only the first is compared: they share one entry in the lockfile.
+fn check_pins(
+    lock: &Path,
+    targets: &[Target],
+    connections: &mut [Connection],
+) -> anyhow::Result<()> {
+    use mcpward_gateway::pins::{
+        Change, LockfilePath, Observation, ObservedTool, PinStatus, now_rfc3339, pinned_definition,
+        tool_hash,
+    };
+    let file = LockfilePath::new(lock);
+    let now = now_rfc3339();
+    let reports = file
+        .update(|lockfile| {
+            let mut seen = std::collections::HashSet::new();
+            let mut reports = Vec::new();
+            for (i, (t, c)) in targets.iter().zip(connections.iter()).enumerate() {
+                let Outcome::Listed { tools, .. } = &c.outcome else {
+                    continue;
+                };
+                if !seen.insert(t.pin_name.clone()) {
+                    continue;
+                }
+                let observed: Vec<ObservedTool> = tools
+                    .iter()
+                    .filter_map(|tool| {
+                        Some(ObservedTool {
+                            name: tool.get("name")?.as_str()?.to_owned(),
+                            hash: tool_hash(tool),
+                            definition: pinned_definition(tool),
+                        })
+                    })
+                    .collect();
+                let obs = Observation {
+                    server: t.pin_name.clone(),
+                    complete: Some(observed.iter().map(|o| o.name.clone()).collect()),
+                    tools: observed,
+                    trust_new: false,
+                };
+                reports.push((i, lockfile.observe(&obs, &now)));
+            }
+            reports
+        })
+        .with_context(|| format!("updating the lockfile {}", lock.display()))?;
+    let change = |c: Change| match c {
+        Change::Changed => PinChange::Changed,
+        Change::Added => PinChange::Added,
+        Change::Removed => PinChange::Removed,
+    };
+    for (i, report) in reports {
+        if let Some(Connection {
+            outcome:
+                Outcome::Listed {
+                    changes,
+                    pinned_now,
+                    ..
+                },
+            ..
+        }) = connections.get_mut(i)
+        {
+            *pinned_now = report.first_seen;
+            for (name, status) in report.tools {
+                if let PinStatus::Unapproved(c) = status {
+                    changes.push((name, change(c)));
+                }
+            }
+            changes.extend(report.removed.into_iter().map(|n| (n, PinChange::Removed)));
+        }
+    }
+    Ok(())
 }
 
 fn print(text: &str) -> anyhow::Result<()> {

@@ -1,0 +1,50 @@
+use super::Context;
+use super::connected::{on_server, server_name};
+use crate::connect::Outcome;
+use crate::model::Finding;
+
+rule! {
+    /// ## What it does
+    /// With `--connect`: reports a configured stdio server that could not be started, exited, or
+    /// did not answer `initialize` and `tools/list` within `--connect-timeout`. The reason names
+    /// the failure (command not found, exit status, timeout, a JSON-RPC error) and at most one
+    /// sanitized, redacted line of what the server wrote on stderr.
+    ///
+    /// ## Why it matters
+    /// A server that was not listed was not screened: its tools are unknown, so the scan is
+    /// incomplete. A config that points at a missing program is also often a typo or a leftover
+    /// that someone else's package could later fill.
+    ///
+    /// ## Example
+    /// ```json
+    /// { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesytem"] }
+    /// ```
+    ///
+    /// ## Fix
+    /// Fix or remove the entry; raise `--connect-timeout` for slow first starts (`npx` downloads).
+    ///
+    /// ## References
+    /// - MCP specification: lifecycle (`initialize`, `notifications/initialized`)
+    RULE { id: "server-launch-failed", severity: Medium, title: "A server could not be started or did not list its tools" }
+}
+
+pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for c in cx.connections {
+        let Outcome::Failed { reason } = &c.outcome else {
+            continue;
+        };
+        let Some(server) = cx.servers.iter().find(|s| s.id == c.server_id) else {
+            continue;
+        };
+        out.push(on_server(
+            cx,
+            &RULE,
+            server,
+            format!(
+                "server `{}` was not screened: {reason}",
+                server_name(server)
+            ),
+            "Fix or remove the entry; raise --connect-timeout if it is only slow to start",
+        ));
+    }
+}
