@@ -3,11 +3,15 @@
 use std::path::PathBuf;
 
 use mcpward_policy::{
-    Call, DecideOptions, Policy, SchemaCache, SecretInArgsAction, SessionState, ToolChangeAction,
+    Call, DecideOptions, InjectionAction, PoisonedToolAction, Policy, SchemaCache, SecretAction,
+    SecretInArgsAction, SessionState, ToolChangeAction,
 };
 use serde_json::Value;
 
-use crate::gate::{Decision, Gate, OnToolChange, Settings, Verdict};
+use crate::gate::{
+    Decision, Gate, OnInjection, OnPoisonedTool, OnSecret, OnToolChange, SessionFacts, Settings,
+    Verdict,
+};
 
 /// The policy file as the session's [`Gate`], with a cache of compiled argument schemas.
 #[derive(Debug)]
@@ -102,8 +106,13 @@ impl Gate for PolicyGate {
         arguments: &Value,
         schema: Option<&Value>,
         agent: Option<&str>,
+        facts: SessionFacts,
     ) -> Decision {
-        let session = SessionState::default();
+        let session = SessionState {
+            tainted: facts.tainted(),
+            private_seen: facts.private_seen,
+            untrusted_seen: facts.untrusted_seen,
+        };
         let call = Call {
             server,
             tool,
@@ -135,6 +144,21 @@ impl Gate for PolicyGate {
                 ToolChangeAction::Allow => OnToolChange::Allow,
                 // Block, and anything newer than this gateway: the strictest handling.
                 _ => OnToolChange::Block,
+            },
+            on_injection: match d.on_injection {
+                InjectionAction::Warn => OnInjection::Warn,
+                InjectionAction::Block => OnInjection::Block,
+                // Quarantine, and anything newer: withheld until a person releases it.
+                _ => OnInjection::Quarantine,
+            },
+            on_secret: match d.on_secret {
+                SecretAction::Allow => OnSecret::Allow,
+                SecretAction::Block => OnSecret::Block,
+                _ => OnSecret::Redact,
+            },
+            on_poisoned_tool: match d.on_poisoned_tool {
+                PoisonedToolAction::Warn => OnPoisonedTool::Warn,
+                _ => OnPoisonedTool::Block,
             },
             approval_timeout: d.approval_timeout,
             strict_schema: d.strict_schema,
@@ -177,8 +201,14 @@ mod tests {
             ))
         };
         // The default blocks.
-        let d = gate("version = 1\n[servers.s]\nallow = [\"echo\"]\n")
-            .decide("s", "echo", &token, None, None);
+        let d = gate("version = 1\n[servers.s]\nallow = [\"echo\"]\n").decide(
+            "s",
+            "echo",
+            &token,
+            None,
+            None,
+            SessionFacts::default(),
+        );
         assert_eq!(
             (d.verdict, d.rule.as_str()),
             (Verdict::Deny, "defaults.on_secret_in_args")
@@ -186,36 +216,40 @@ mod tests {
         assert!(!d.reason.contains("ghp_"), "{}", d.reason);
         assert_eq!(
             policy("block")
-                .decide("s", "echo", &plain, None, None)
+                .decide("s", "echo", &plain, None, None, SessionFacts::default())
                 .verdict,
             Verdict::Allow
         );
         assert_eq!(
             policy("ask")
-                .decide("s", "echo", &token, None, None)
+                .decide("s", "echo", &token, None, None, SessionFacts::default())
                 .verdict,
             Verdict::Ask
         );
         assert_eq!(
             policy("allow")
-                .decide("s", "echo", &token, None, None)
+                .decide("s", "echo", &token, None, None, SessionFacts::default())
                 .verdict,
             Verdict::Allow
         );
         // A stricter decision is kept: an asked tool stays asked under `ask`, and is denied under `block`.
         assert_eq!(
-            policy("ask").decide("s", "write", &token, None, None).rule,
+            policy("ask")
+                .decide("s", "write", &token, None, None, SessionFacts::default())
+                .rule,
             "servers.s.ask[0] \"write\""
         );
         assert_eq!(
             policy("block")
-                .decide("s", "write", &token, None, None)
+                .decide("s", "write", &token, None, None, SessionFacts::default())
                 .verdict,
             Verdict::Deny
         );
         // A denied tool stays denied by its own rule.
         assert_eq!(
-            policy("block").decide("s", "rm", &token, None, None).rule,
+            policy("block")
+                .decide("s", "rm", &token, None, None, SessionFacts::default())
+                .rule,
             "defaults.decision"
         );
     }
@@ -234,13 +268,21 @@ ask = ["write"]
 deny = ["rm"]
 "#,
         );
-        let d = g.decide("s", "echo", &json!({}), None, None);
+        let d = g.decide("s", "echo", &json!({}), None, None, SessionFacts::default());
         assert_eq!(d.verdict, Verdict::Allow);
         assert_eq!(
-            g.decide("s", "write", &json!({}), None, None).verdict,
+            g.decide(
+                "s",
+                "write",
+                &json!({}),
+                None,
+                None,
+                SessionFacts::default()
+            )
+            .verdict,
             Verdict::Ask
         );
-        let d = g.decide("s", "rm", &json!({}), None, None);
+        let d = g.decide("s", "rm", &json!({}), None, None, SessionFacts::default());
         assert_eq!(d.verdict, Verdict::Deny);
         assert!(d.rule.starts_with("servers.s.deny"), "{}", d.rule);
         assert!(!g.tool_visible("s", "rm"));

@@ -3,6 +3,7 @@ use std::collections::HashSet;
 use serde_json::json;
 
 use super::*;
+use crate::gate::{OnInjection, OnSecret, SessionFacts};
 use crate::pins::Lockfile;
 
 /// A policy as a table: tools allowed, asked, hidden; everything else denied.
@@ -23,6 +24,9 @@ impl TableGate {
             sampling: Verdict::Deny,
             settings: Settings {
                 on_tool_change: OnToolChange::Block,
+                on_injection: OnInjection::Quarantine,
+                on_secret: OnSecret::Redact,
+                on_poisoned_tool: OnPoisonedTool::Block,
                 approval_timeout: Duration::from_secs(5),
                 strict_schema: true,
             },
@@ -38,6 +42,7 @@ impl Gate for TableGate {
         _arguments: &Value,
         _schema: Option<&Value>,
         _agent: Option<&str>,
+        _session: SessionFacts,
     ) -> Decision {
         let (verdict, rule) = if self.allow.contains(tool) {
             (Verdict::Allow, "servers.s.allow[0]")
@@ -55,7 +60,17 @@ impl Gate for TableGate {
 
     fn tool_visible(&self, server: &str, tool: &str) -> bool {
         !self.hide_denied
-            || self.decide(server, tool, &Value::Null, None, None).verdict != Verdict::Deny
+            || self
+                .decide(
+                    server,
+                    tool,
+                    &Value::Null,
+                    None,
+                    None,
+                    SessionFacts::default(),
+                )
+                .verdict
+                != Verdict::Deny
     }
 
     fn server_request(&self, _server: &str, method: &str) -> Decision {
