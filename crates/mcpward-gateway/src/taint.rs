@@ -168,22 +168,21 @@ pub fn reads_sensitive_path(arguments: &Value) -> bool {
     let mut stack = vec![arguments];
     while let Some(v) = stack.pop() {
         match v {
-            Value::String(s) => {
-                if (s.starts_with('/')
-                    || s.starts_with('~')
-                    || s.starts_with("file:")
-                    || s.starts_with('.'))
-                    && sensitive_path(s)
-                {
-                    return true;
-                }
-            }
+            Value::String(s) if looks_like_path(s) && sensitive_path(s) => return true,
             Value::Array(items) => stack.extend(items),
             Value::Object(map) => stack.extend(map.values()),
             _ => {}
         }
     }
     false
+}
+
+/// A string shaped like a path: absolute, home-relative, dotted, a `file:` URI, or relative
+/// with a directory and no spaces.
+fn looks_like_path(s: &str) -> bool {
+    s.starts_with(['/', '~', '.'])
+        || s.starts_with("file:")
+        || (s.contains('/') && !s.contains(char::is_whitespace))
 }
 
 #[cfg(test)]
