@@ -298,6 +298,52 @@ deny = ["rm"]
     }
 
     #[test]
+    fn conditions_see_the_session_facts() {
+        let g = gate(
+            r#"
+version = 1
+[defaults]
+on_injection = "warn"
+on_secret = "block"
+on_poisoned_tool = "warn"
+[servers.s]
+allow = ["send"]
+[[servers.s.rules]]
+tool = "send"
+ask_when = "session.tainted"
+deny_when = "session.untrusted_seen && !session.private_seen"
+"#,
+        );
+        let facts = |private_seen, untrusted_seen| SessionFacts {
+            private_seen,
+            untrusted_seen,
+        };
+        let v = |f| g.decide("s", "send", &json!({}), None, None, f).verdict;
+        assert_eq!(v(facts(false, false)), Verdict::Allow);
+        assert_eq!(v(facts(true, false)), Verdict::Allow);
+        assert_eq!(v(facts(false, true)), Verdict::Deny);
+        assert_eq!(v(facts(true, true)), Verdict::Ask);
+        let settings = g.settings();
+        assert_eq!(settings.on_injection, OnInjection::Warn);
+        assert_eq!(settings.on_secret, OnSecret::Block);
+        assert_eq!(settings.on_poisoned_tool, OnPoisonedTool::Warn);
+        // The defaults: quarantine, redact, block.
+        let settings = gate("version = 1\n").settings();
+        assert_eq!(
+            (
+                settings.on_injection,
+                settings.on_secret,
+                settings.on_poisoned_tool
+            ),
+            (
+                OnInjection::Quarantine,
+                OnSecret::Redact,
+                OnPoisonedTool::Block
+            )
+        );
+    }
+
+    #[test]
     fn strict_schemas_reject_unknown_properties() {
         let g = gate("version = 1\n");
         let schema = json!({"type": "object", "properties": {"text": {"type": "string"}}});
