@@ -66,7 +66,8 @@ pub(crate) enum ScreenFormat {
 /// Arguments of `mcpward screen`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct ScreenArgs {
-    /// Files to screen (`-` or none: stdin). Read in bounded chunks, never whole.
+    /// Files or directories (walked, `.git` skipped) to screen; `-` or none: stdin. Read in
+    /// bounded windows, never whole.
     pub(crate) paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ScreenFormat::Human)]

@@ -70,6 +70,11 @@ fn a_clean_file_exits_0_and_findings_exit_1_with_file_line_and_redacted_excerpts
         "{text}"
     );
     assert!(!text.contains("clean.md"), "{text}");
+
+    // A directory is walked.
+    let out = screen(&[dir.path().to_str().expect("utf-8")], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("issue.md:3:"), "{}", stdout(&out));
 }
 
 #[test]

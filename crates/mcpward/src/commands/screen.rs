@@ -17,7 +17,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use mcpward_guard::screen::{Screened, sanitize, screen};
@@ -38,19 +38,27 @@ const EXCERPT: usize = 100;
 pub(crate) fn run(args: &ScreenArgs) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let stdin_only = args.paths.is_empty();
-    let inputs: Vec<Option<&Path>> = if stdin_only {
-        vec![None]
-    } else {
-        args.paths
-            .iter()
-            .map(|p| (p.as_os_str() != "-").then_some(p.as_path()))
-            .collect()
-    };
     let mut found = false;
     let mut failed = false;
     let mut reports = Vec::new();
+    let mut inputs: Vec<Option<PathBuf>> = Vec::new();
+    if args.paths.is_empty() {
+        inputs.push(None);
+    }
+    for path in &args.paths {
+        if path.as_os_str() == "-" {
+            inputs.push(None);
+        } else if path.is_dir() {
+            if let Err(e) = walk(path, &mut inputs) {
+                failed = true;
+                eprintln!("mcpward: {}: {e}", path.display());
+            }
+        } else {
+            inputs.push(Some(path.clone()));
+        }
+    }
     for input in inputs {
+        let input = input.as_deref();
         let name = input.map_or_else(|| "<stdin>".to_owned(), |p| p.display().to_string());
         let reader: Box<dyn Read> = match input {
             None => Box::new(io::stdin().lock()),
@@ -98,6 +106,23 @@ pub(crate) fn run(args: &ScreenArgs) -> anyhow::Result<ExitCode> {
     } else {
         0
     }))
+}
+
+/// The files under `dir`, in name order; `.git` directories and symbolic links are skipped.
+fn walk(dir: &Path, out: &mut Vec<Option<PathBuf>>) -> io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            if entry.file_name() != ".git" {
+                walk(&entry.path(), out)?;
+            }
+        } else if kind.is_file() {
+            out.push(Some(entry.path()));
+        }
+    }
+    Ok(())
 }
 
 /// One thing found in an input.
