@@ -88,6 +88,14 @@ impl Session {
             "output": body.map(|r| redact_text(r, 1024)),
         });
         let screening = match screening {
+            // Holding `initialize` would stall the whole session behind a person: its
+            // instructions are labelled as under `warn` instead.
+            Some(Ok(mut s))
+                if s.action == OutputAction::Quarantine && flight.method == "initialize" =>
+            {
+                s.action = OutputAction::Rewrite;
+                s
+            }
             Some(Ok(s)) => s,
             None => {
                 // A response with neither a result nor an error: nothing to screen.

@@ -1032,3 +1032,22 @@ fn the_gate_sees_the_session_facts() {
     assert_eq!(seen[0], SessionFacts::default());
     assert!(seen[1].untrusted_seen && !seen[1].private_seen);
 }
+
+#[test]
+fn injected_initialize_instructions_are_labelled_not_held() {
+    let mut h = Harness::new(gate_with(|s| s.on_injection = OnInjection::Quarantine));
+    h.client(json!({"jsonrpc":"2.0","id":0,"method":"initialize","params":{
+        "protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"agent","version":"1"}}}));
+    let out = h.server(
+        json!({"jsonrpc":"2.0","id":0,"result":{"protocolVersion":"2025-06-18","capabilities":{},
+        "serverInfo":{"name":"s","version":"1"},"instructions":INJECTION}}),
+    );
+    assert!(out.approvals.is_empty());
+    let instructions = out.to_client[0]["result"]["instructions"]
+        .as_str()
+        .expect("instructions");
+    assert!(
+        instructions.starts_with(crate::screening::UNTRUSTED_OPEN),
+        "{instructions}"
+    );
+}
