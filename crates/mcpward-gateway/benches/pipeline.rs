@@ -134,6 +134,15 @@ fn screening(c: &mut Criterion) {
         group.bench_function(name, |b| {
             b.iter(|| black_box(screen_output(black_box(&result), policy)));
         });
+        // The guard alone on the same text: what the walk and the decision add is the rest.
+        let value: serde_json::Value = serde_json::from_str(&result).expect("json");
+        let text = value["content"][0]["text"]
+            .as_str()
+            .expect("text")
+            .to_owned();
+        group.bench_function(format!("{name}_guard_only"), |b| {
+            b.iter(|| black_box(mcpward_guard::screen::screen(black_box(&text)).is_clean()));
+        });
     }
     group.finish();
 
