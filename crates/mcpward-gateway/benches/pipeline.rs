@@ -1,6 +1,8 @@
 //! The gateway's own CPU per message, without I/O: what [`Session`] costs for one small
 //! `tools/call` round trip (request in, result back) under a real policy, and the parts of it
-//! (building the audit events, redaction).
+//! (building the audit events, redaction, output screening: `screen_output/*` on a clean and a
+//! dirty 4 KB result, beside the guard alone on the same text, and `session_4k/*` for the whole
+//! round trip with such a result).
 //!
 //! ```text
 //! cargo bench -p mcpward-gateway --bench pipeline
