@@ -126,6 +126,15 @@ impl OnPoisonedTool {
     }
 }
 
+/// How the policy marks a tool's output for session taint.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ToolMarks {
+    /// Its output is private data (`servers.NAME.private`).
+    pub private: bool,
+    /// Its output is untrusted content (`servers.NAME.untrusted`).
+    pub untrusted: bool,
+}
+
 /// What the session has seen so far, for conditions over `session.*`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SessionFacts {
@@ -187,6 +196,13 @@ pub trait Gate: Send + Sync {
 
     /// The defaults that shape the session.
     fn settings(&self) -> Settings;
+
+    /// What the policy says `tool`'s output is, for session taint
+    /// (`servers.NAME.private`, `servers.NAME.untrusted`). The default marks nothing.
+    fn tool_marks(&self, server: &str, tool: &str) -> ToolMarks {
+        let _ = (server, tool);
+        ToolMarks::default()
+    }
 
     /// Checks `arguments` against the tool's `inputSchema`; `strict` rejects properties the
     /// schema does not declare unless it says otherwise. Never fetches remote references.

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::gate::{
     Decision, Gate, OnInjection, OnPoisonedTool, OnSecret, OnToolChange, SessionFacts, Settings,
-    Verdict,
+    ToolMarks, Verdict,
 };
 
 /// The policy file as the session's [`Gate`], with a cache of compiled argument schemas.
@@ -130,6 +130,13 @@ impl Gate for PolicyGate {
 
     fn tool_visible(&self, server: &str, tool: &str) -> bool {
         self.policy.tool_visible(server, tool)
+    }
+
+    fn tool_marks(&self, server: &str, tool: &str) -> ToolMarks {
+        ToolMarks {
+            private: self.policy.tool_private(server, tool),
+            untrusted: self.policy.tool_untrusted(server, tool),
+        }
     }
 
     fn server_request(&self, server: &str, method: &str) -> Decision {
@@ -341,6 +348,28 @@ deny_when = "session.untrusted_seen && !session.private_seen"
                 OnPoisonedTool::Block
             )
         );
+    }
+
+    #[test]
+    fn tools_are_marked_private_or_untrusted_by_the_file() {
+        let g = gate(
+            "version = 1\n[servers.s]\nallow = [\"*\"]\nprivate = [\"read_*\"]\n[servers.\"*\"]\nuntrusted = [\"fetch\"]\n",
+        );
+        assert_eq!(
+            g.tool_marks("s", "read_mail"),
+            ToolMarks {
+                private: true,
+                untrusted: false
+            }
+        );
+        assert_eq!(
+            g.tool_marks("other", "fetch"),
+            ToolMarks {
+                private: false,
+                untrusted: true
+            }
+        );
+        assert_eq!(g.tool_marks("s", "echo"), ToolMarks::default());
     }
 
     #[test]

@@ -164,6 +164,8 @@ struct Approval {
     tool: Option<String>,
     timeout: Duration,
     kind: ApprovalKind,
+    /// For a call: it names a sensitive path (carried into its [`InFlight`] once approved).
+    sensitive: bool,
 }
 
 struct HeldList {
@@ -586,6 +588,7 @@ impl Session {
                 )));
             }
             Verdict::Ask => {
+                let sensitive = taint::reads_sensitive_path(&call.arguments);
                 let what = format!(
                     "the agent wants to call the tool \"{}\" of server \"{}\" with arguments {}",
                     redact_text(&call.name, 128),
@@ -600,6 +603,11 @@ impl Session {
                     what,
                     ApprovalKind::Call,
                 ));
+                if let Some(Action::AwaitApproval(r)) = out.last()
+                    && let Some(a) = self.approvals.get_mut(&r.id)
+                {
+                    a.sensitive = sensitive;
+                }
             }
         }
         out
@@ -705,6 +713,7 @@ impl Session {
                 tool,
                 timeout,
                 kind,
+                sensitive: false,
             },
         );
         out
@@ -740,7 +749,8 @@ impl Session {
             return out;
         }
         if outcome == ApprovalOutcome::Approved {
-            let flight = InFlight::new(a.method, a.tool);
+            let mut flight = InFlight::new(a.method, a.tool);
+            flight.sensitive = a.sensitive;
             match a.origin {
                 Origin::Client(id) => {
                     self.in_flight.insert(id, flight);

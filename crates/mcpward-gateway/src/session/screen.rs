@@ -193,7 +193,12 @@ impl Session {
             self.taint.saw_untrusted();
         }
         if !is_error {
-            if flight.sensitive {
+            let marks = flight
+                .tool
+                .as_deref()
+                .map(|t| self.gate.tool_marks(&self.config.server, t))
+                .unwrap_or_default();
+            if flight.sensitive || marks.private {
                 self.taint.saw_private();
             }
             let open_world = flight
@@ -201,7 +206,7 @@ impl Session {
                 .as_deref()
                 .and_then(|t| self.tools.get(t))
                 .is_some_and(|t| taint::open_world(t.annotations.as_ref()));
-            if open_world {
+            if open_world || marks.untrusted {
                 self.taint.saw_untrusted();
             }
         }

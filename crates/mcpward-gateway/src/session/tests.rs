@@ -1051,3 +1051,19 @@ fn injected_initialize_instructions_are_labelled_not_held() {
         "{instructions}"
     );
 }
+
+#[test]
+fn an_approved_call_that_read_a_sensitive_path_brings_private_data() {
+    let mut h = Harness::new(TableGate::new());
+    let out = h.client(call(
+        1,
+        "write",
+        json!({"path": "/home/a/.aws/credentials"}),
+    ));
+    let id = out.approvals[0].id.clone();
+    let actions = h.session.on_approval(&id, ApprovalOutcome::Approved);
+    h.run(actions);
+    assert!(!h.session.taint.facts.private_seen);
+    h.server(text_result(1, "done"));
+    assert!(h.session.taint.facts.private_seen);
+}
