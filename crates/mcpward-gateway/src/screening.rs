@@ -10,7 +10,7 @@
 //! rewritten and serialized again ([`Screening::rewritten`]).
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -100,7 +100,13 @@ impl Findings {
         })
     }
 
-    fn add(&mut self, s: &Screened<'_>, original: &str, policy: &OutputPolicy) {
+    fn add(
+        &mut self,
+        s: &Screened<'_>,
+        original: &str,
+        policy: &OutputPolicy,
+        rewrites: &mut HashMap<String, String>,
+    ) {
         self.strings += 1;
         if s.is_clean() {
             return;
@@ -135,8 +141,9 @@ impl Findings {
                 }
             }
         }
-        if needs_rewrite(s, original, policy) {
+        if let Some(new) = rewrite(s, original, policy) {
             self.changes = true;
+            rewrites.insert(original.to_owned(), new);
         }
     }
 }
@@ -175,10 +182,14 @@ pub const UNTRUSTED_CLOSE: &str = "\n</untrusted-data>";
 /// it (fail closed).
 pub fn screen_output(json: &str, policy: OutputPolicy) -> Result<Screening, String> {
     let mut findings = Findings::default();
+    // Each string that must change, by its text: a rewrite depends on nothing else, so the
+    // second walk (over the parsed tree, which holds each string of the text) needs no second
+    // screening, and keys that repeat cannot shift a rewrite onto another string.
+    let mut rewrites: HashMap<String, String> = HashMap::new();
     {
         let mut visit = |text: &str| {
             let s = screen(text);
-            findings.add(&s, text, &policy);
+            findings.add(&s, text, &policy, &mut rewrites);
         };
         let mut de = serde_json::Deserializer::from_str(json);
         Walk {
@@ -210,7 +221,7 @@ pub fn screen_output(json: &str, policy: OutputPolicy) -> Result<Screening, Stri
     };
     let rewritten = if matches!(action, OutputAction::Rewrite | OutputAction::Quarantine) {
         let mut value: Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
-        rewrite_value(&mut value, false, false, &policy, 0);
+        rewrite_value(&mut value, false, false, &rewrites, 0);
         Some(value)
     } else {
         None
@@ -253,20 +264,25 @@ fn rewrite(s: &Screened<'_>, original: &str, policy: &OutputPolicy) -> Option<St
     Some(out)
 }
 
-fn rewrite_value(v: &mut Value, skip: bool, in_content: bool, policy: &OutputPolicy, depth: usize) {
+fn rewrite_value(
+    v: &mut Value,
+    skip: bool,
+    in_content: bool,
+    rewrites: &HashMap<String, String>,
+    depth: usize,
+) {
     if depth > 256 {
         return;
     }
     match v {
         Value::String(text) if !skip => {
-            let s = screen(text);
-            if let Some(new) = rewrite(&s, text, policy) {
-                *text = new;
+            if let Some(new) = rewrites.get(text.as_str()) {
+                text.clone_from(new);
             }
         }
         Value::Array(items) => {
             for item in items {
-                rewrite_value(item, false, in_content, policy, depth + 1);
+                rewrite_value(item, false, in_content, rewrites, depth + 1);
             }
         }
         Value::Object(map) => {
@@ -277,7 +293,7 @@ fn rewrite_value(v: &mut Value, skip: bool, in_content: bool, policy: &OutputPol
                     Key::Content => (false, true),
                     Key::Other => (false, in_content),
                 };
-                rewrite_value(item, skip, content, policy, depth + 1);
+                rewrite_value(item, skip, content, rewrites, depth + 1);
             }
         }
         _ => {}
@@ -534,6 +550,21 @@ mod tests {
             new.pointer("/data/trace")
                 .and_then(Value::as_str)
                 .is_some_and(|t| t.starts_with(UNTRUSTED_OPEN))
+        );
+    }
+
+    #[test]
+    fn repeated_keys_cannot_shift_a_rewrite_onto_another_string() {
+        // serde_json keeps the last `a` in the first `a`'s place: the tree's string order
+        // differs from the text's, with the same number of strings.
+        let out = format!(r#"{{"a": 1, "b": "key {TOKEN}", "a": "plain"}}"#);
+        let s = screen_output(&out, policy(OnInjection::Warn, OnSecret::Redact)).expect("s");
+        let new = s.rewritten.expect("rewritten");
+        assert_eq!(new["a"], "plain");
+        assert!(
+            new["b"]
+                .as_str()
+                .is_some_and(|b| b.contains("[REDACTED:") && !b.contains(TOKEN))
         );
     }
 
