@@ -25,7 +25,15 @@ pub mod kinds {
     pub const PIN: &str = "pin";
     /// A message was rejected before it was understood (malformed, oversized, duplicate key).
     pub const REJECTED: &str = "rejected";
+    /// Output was quarantined: the original (credentials redacted) and the release ID.
+    pub const QUARANTINE: &str = "quarantine";
+    /// A tool definition in `tools/list` was flagged by screening (`on_poisoned_tool`).
+    pub const TOOL_SCREEN: &str = "tool-screen";
 }
+
+/// How the summary of a quarantine in the approvals store begins: `mcpward release` only
+/// releases these, and `mcpward approve` leaves them to it.
+pub const QUARANTINE_SUMMARY_PREFIX: &str = "quarantined output: ";
 
 /// A store that appends events and keeps approvals, reachable from several processes.
 ///

@@ -9,6 +9,10 @@
 //! - [`gate::Gate`]: what the session asks of the policy (decisions, visibility, schemas).
 //! - [`audit::AuditLog`] and [`audit::Event`]: where events go, and the redaction applied first.
 //! - [`pins`]: canonical tool hashes and the lockfile (trust on first use, pending changes).
+//! - [`screening`]: what a response carries into the model, screened and then passed,
+//!   rewritten (hidden characters removed, credentials redacted, injection labelled as
+//!   untrusted data), quarantined or withheld; [`taint`]: what the session has seen, which
+//!   turns calls to exfiltration-capable tools into approvals.
 //! - [`relay`]: the tokio layer for `mcpward run`: spawns the server, reads and writes both
 //!   pipes, commits each message's audit events before forwarding it (messages that arrive
 //!   together share one commit), polls approvals, stops the server.
@@ -30,7 +34,9 @@ pub mod gate;
 pub mod pins;
 pub mod policy_gate;
 pub mod relay;
+pub mod screening;
 pub mod session;
+pub mod taint;
 
 // The crates the gateway is built on, for the binary's gateway commands.
 pub use mcpward_audit;

@@ -3,11 +3,15 @@
 use std::path::PathBuf;
 
 use mcpward_policy::{
-    Call, DecideOptions, Policy, SchemaCache, SecretInArgsAction, SessionState, ToolChangeAction,
+    Call, DecideOptions, InjectionAction, PoisonedToolAction, Policy, SchemaCache, SecretAction,
+    SecretInArgsAction, SessionState, ToolChangeAction,
 };
 use serde_json::Value;
 
-use crate::gate::{Decision, Gate, OnToolChange, Settings, Verdict};
+use crate::gate::{
+    Decision, Gate, OnInjection, OnPoisonedTool, OnSecret, OnToolChange, SessionFacts, Settings,
+    ToolMarks, Verdict,
+};
 
 /// The policy file as the session's [`Gate`], with a cache of compiled argument schemas.
 #[derive(Debug)]
@@ -102,8 +106,13 @@ impl Gate for PolicyGate {
         arguments: &Value,
         schema: Option<&Value>,
         agent: Option<&str>,
+        facts: SessionFacts,
     ) -> Decision {
-        let session = SessionState::default();
+        let session = SessionState {
+            tainted: facts.tainted(),
+            private_seen: facts.private_seen,
+            untrusted_seen: facts.untrusted_seen,
+        };
         let call = Call {
             server,
             tool,
@@ -123,6 +132,13 @@ impl Gate for PolicyGate {
         self.policy.tool_visible(server, tool)
     }
 
+    fn tool_marks(&self, server: &str, tool: &str) -> ToolMarks {
+        ToolMarks {
+            private: self.policy.tool_private(server, tool),
+            untrusted: self.policy.tool_untrusted(server, tool),
+        }
+    }
+
     fn server_request(&self, server: &str, method: &str) -> Decision {
         decision(self.policy.server_request(server, method))
     }
@@ -135,6 +151,21 @@ impl Gate for PolicyGate {
                 ToolChangeAction::Allow => OnToolChange::Allow,
                 // Block, and anything newer than this gateway: the strictest handling.
                 _ => OnToolChange::Block,
+            },
+            on_injection: match d.on_injection {
+                InjectionAction::Warn => OnInjection::Warn,
+                InjectionAction::Block => OnInjection::Block,
+                // Quarantine, and anything newer: withheld until a person releases it.
+                _ => OnInjection::Quarantine,
+            },
+            on_secret: match d.on_secret {
+                SecretAction::Allow => OnSecret::Allow,
+                SecretAction::Block => OnSecret::Block,
+                _ => OnSecret::Redact,
+            },
+            on_poisoned_tool: match d.on_poisoned_tool {
+                PoisonedToolAction::Warn => OnPoisonedTool::Warn,
+                _ => OnPoisonedTool::Block,
             },
             approval_timeout: d.approval_timeout,
             strict_schema: d.strict_schema,
@@ -177,8 +208,14 @@ mod tests {
             ))
         };
         // The default blocks.
-        let d = gate("version = 1\n[servers.s]\nallow = [\"echo\"]\n")
-            .decide("s", "echo", &token, None, None);
+        let d = gate("version = 1\n[servers.s]\nallow = [\"echo\"]\n").decide(
+            "s",
+            "echo",
+            &token,
+            None,
+            None,
+            SessionFacts::default(),
+        );
         assert_eq!(
             (d.verdict, d.rule.as_str()),
             (Verdict::Deny, "defaults.on_secret_in_args")
@@ -186,36 +223,40 @@ mod tests {
         assert!(!d.reason.contains("ghp_"), "{}", d.reason);
         assert_eq!(
             policy("block")
-                .decide("s", "echo", &plain, None, None)
+                .decide("s", "echo", &plain, None, None, SessionFacts::default())
                 .verdict,
             Verdict::Allow
         );
         assert_eq!(
             policy("ask")
-                .decide("s", "echo", &token, None, None)
+                .decide("s", "echo", &token, None, None, SessionFacts::default())
                 .verdict,
             Verdict::Ask
         );
         assert_eq!(
             policy("allow")
-                .decide("s", "echo", &token, None, None)
+                .decide("s", "echo", &token, None, None, SessionFacts::default())
                 .verdict,
             Verdict::Allow
         );
         // A stricter decision is kept: an asked tool stays asked under `ask`, and is denied under `block`.
         assert_eq!(
-            policy("ask").decide("s", "write", &token, None, None).rule,
+            policy("ask")
+                .decide("s", "write", &token, None, None, SessionFacts::default())
+                .rule,
             "servers.s.ask[0] \"write\""
         );
         assert_eq!(
             policy("block")
-                .decide("s", "write", &token, None, None)
+                .decide("s", "write", &token, None, None, SessionFacts::default())
                 .verdict,
             Verdict::Deny
         );
         // A denied tool stays denied by its own rule.
         assert_eq!(
-            policy("block").decide("s", "rm", &token, None, None).rule,
+            policy("block")
+                .decide("s", "rm", &token, None, None, SessionFacts::default())
+                .rule,
             "defaults.decision"
         );
     }
@@ -234,13 +275,21 @@ ask = ["write"]
 deny = ["rm"]
 "#,
         );
-        let d = g.decide("s", "echo", &json!({}), None, None);
+        let d = g.decide("s", "echo", &json!({}), None, None, SessionFacts::default());
         assert_eq!(d.verdict, Verdict::Allow);
         assert_eq!(
-            g.decide("s", "write", &json!({}), None, None).verdict,
+            g.decide(
+                "s",
+                "write",
+                &json!({}),
+                None,
+                None,
+                SessionFacts::default()
+            )
+            .verdict,
             Verdict::Ask
         );
-        let d = g.decide("s", "rm", &json!({}), None, None);
+        let d = g.decide("s", "rm", &json!({}), None, None, SessionFacts::default());
         assert_eq!(d.verdict, Verdict::Deny);
         assert!(d.rule.starts_with("servers.s.deny"), "{}", d.rule);
         assert!(!g.tool_visible("s", "rm"));
@@ -253,6 +302,74 @@ deny = ["rm"]
         assert_eq!(settings.on_tool_change, OnToolChange::Ask);
         assert_eq!(settings.approval_timeout.as_secs(), 3);
         assert!(settings.strict_schema);
+    }
+
+    #[test]
+    fn conditions_see_the_session_facts() {
+        let g = gate(
+            r#"
+version = 1
+[defaults]
+on_injection = "warn"
+on_secret = "block"
+on_poisoned_tool = "warn"
+[servers.s]
+allow = ["send"]
+[[servers.s.rules]]
+tool = "send"
+ask_when = "session.tainted"
+deny_when = "session.untrusted_seen && !session.private_seen"
+"#,
+        );
+        let facts = |private_seen, untrusted_seen| SessionFacts {
+            private_seen,
+            untrusted_seen,
+        };
+        let v = |f| g.decide("s", "send", &json!({}), None, None, f).verdict;
+        assert_eq!(v(facts(false, false)), Verdict::Allow);
+        assert_eq!(v(facts(true, false)), Verdict::Allow);
+        assert_eq!(v(facts(false, true)), Verdict::Deny);
+        assert_eq!(v(facts(true, true)), Verdict::Ask);
+        let settings = g.settings();
+        assert_eq!(settings.on_injection, OnInjection::Warn);
+        assert_eq!(settings.on_secret, OnSecret::Block);
+        assert_eq!(settings.on_poisoned_tool, OnPoisonedTool::Warn);
+        // The defaults: quarantine, redact, block.
+        let settings = gate("version = 1\n").settings();
+        assert_eq!(
+            (
+                settings.on_injection,
+                settings.on_secret,
+                settings.on_poisoned_tool
+            ),
+            (
+                OnInjection::Quarantine,
+                OnSecret::Redact,
+                OnPoisonedTool::Block
+            )
+        );
+    }
+
+    #[test]
+    fn tools_are_marked_private_or_untrusted_by_the_file() {
+        let g = gate(
+            "version = 1\n[servers.s]\nallow = [\"*\"]\nprivate = [\"read_*\"]\n[servers.\"*\"]\nuntrusted = [\"fetch\"]\n",
+        );
+        assert_eq!(
+            g.tool_marks("s", "read_mail"),
+            ToolMarks {
+                private: true,
+                untrusted: false
+            }
+        );
+        assert_eq!(
+            g.tool_marks("other", "fetch"),
+            ToolMarks {
+                private: false,
+                untrusted: true
+            }
+        );
+        assert_eq!(g.tool_marks("s", "echo"), ToolMarks::default());
     }
 
     #[test]

@@ -54,7 +54,7 @@ use crate::audit::{AuditLog, Event};
 use crate::gate::Gate;
 use crate::pins::{LockfilePath, now_rfc3339};
 use crate::session::{
-    Action, ApprovalOutcome, ApprovalRequest, ApprovalVia, Session, SessionConfig,
+    Action, ApprovalKind, ApprovalOutcome, ApprovalRequest, ApprovalVia, Session, SessionConfig,
 };
 
 /// How `mcpward run` runs one server.
@@ -623,6 +623,7 @@ impl Io {
             summary,
             timeout,
             via,
+            kind,
         } = request;
         if via == ApprovalVia::Elicitation {
             tokio::spawn(async move {
@@ -638,9 +639,14 @@ impl Io {
             return;
         }
         self.store_approvals.insert(id.clone());
-        let _ = self.diag.send(format!(
-            "mcpward: call needs approval: mcpward approve {id} (or mcpward deny {id})"
-        ));
+        let _ = self.diag.send(match kind {
+            ApprovalKind::Call => format!(
+                "mcpward: call needs approval: mcpward approve {id} (or mcpward deny {id})"
+            ),
+            ApprovalKind::Quarantine => format!(
+                "mcpward: output quarantined as a possible prompt injection: mcpward release {id} (or mcpward deny {id}); `mcpward log {id}` shows it"
+            ),
+        });
         let audit = self.audit.clone();
         let poll = self.poll;
         tokio::spawn(async move {

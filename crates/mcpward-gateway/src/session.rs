@@ -21,8 +21,9 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::audit::{Event, kinds, redact_text, redact_value};
-use crate::gate::{Decision, Gate, OnToolChange, Settings, Verdict};
+use crate::gate::{Decision, Gate, OnPoisonedTool, OnToolChange, Settings, Verdict};
 use crate::pins::{self, Change, Observation, ObservedTool, PinReport, PinStatus};
+use crate::taint::{self, Taint};
 use mcpward_protocol::{
     self as wire, FrameError, Message, MessageKind, ProtocolError, RequestId, codes,
 };
@@ -77,6 +78,18 @@ pub struct ApprovalRequest {
     pub timeout: Duration,
     /// How the question is asked.
     pub via: ApprovalVia,
+    /// What is held: a call (`mcpward approve ID`) or quarantined output (`mcpward release ID`).
+    pub kind: ApprovalKind,
+}
+
+/// What an approval holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApprovalKind {
+    /// A call that waits for `mcpward approve ID` (or elicitation).
+    Call,
+    /// Output that looked like prompt injection, withheld until `mcpward release ID` (or
+    /// elicitation); when nobody releases it in time the model gets a notice naming the ID.
+    Quarantine,
 }
 
 /// How an approval is asked for.
@@ -115,11 +128,27 @@ struct InFlight {
     method: String,
     tool: Option<String>,
     started: Instant,
+    /// The request names a sensitive path (`~/.ssh/…`, `.env`): its answer is private data.
+    sensitive: bool,
+}
+
+impl InFlight {
+    fn new(method: String, tool: Option<String>) -> Self {
+        InFlight {
+            method,
+            tool,
+            started: Instant::now(),
+            sensitive: false,
+        }
+    }
 }
 
 struct ToolState {
     schema: Option<Value>,
+    annotations: Option<Value>,
     pin: PinStatus,
+    /// `tools/list` screening found poisoning and `on_poisoned_tool` is `block`.
+    poisoned: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -134,6 +163,9 @@ struct Approval {
     method: String,
     tool: Option<String>,
     timeout: Duration,
+    kind: ApprovalKind,
+    /// For a call: it names a sensitive path (carried into its [`InFlight`] once approved).
+    sensitive: bool,
 }
 
 struct HeldList {
@@ -145,6 +177,8 @@ struct HeldList {
     /// On the last page of a listing: every name listed.
     complete: Option<BTreeSet<String>>,
     nameless: usize,
+    /// Tools whose definitions screening flagged, with what it found.
+    poisoned: HashMap<String, Vec<mcpward_guard::tools::ToolFinding>>,
 }
 
 #[derive(Default)]
@@ -172,6 +206,7 @@ pub struct Session {
     elicitations: HashMap<RequestId, String>,
     next_elicitation: u64,
     next_token: u64,
+    taint: Taint,
 }
 
 /// The message every denial carries: it states the denial and nothing about what exists.
@@ -196,6 +231,7 @@ impl Session {
             elicitations: HashMap::new(),
             next_elicitation: 0,
             next_token: 0,
+            taint: Taint::default(),
         }
     }
 
@@ -418,17 +454,22 @@ impl Session {
             }
             _ => {}
         }
+        let sensitive = method == "resources/read"
+            && msg
+                .params()
+                .and_then(|p| serde_json::from_str::<Value>(p.get()).ok())
+                .and_then(|p| {
+                    p.get("uri")
+                        .and_then(Value::as_str)
+                        .map(taint::sensitive_path)
+                })
+                .unwrap_or(false);
         let mut ev = self.event(kinds::REQUEST);
         ev.method = Some(method.clone());
         ev.detail = json!({ "id": id.as_json(), "bytes": msg.raw().len() });
-        self.in_flight.insert(
-            id.clone(),
-            InFlight {
-                method,
-                tool: None,
-                started: Instant::now(),
-            },
-        );
+        let mut flight = InFlight::new(method, None);
+        flight.sensitive = sensitive;
+        self.in_flight.insert(id.clone(), flight);
         vec![
             Action::Audit {
                 event: ev,
@@ -473,7 +514,9 @@ impl Session {
             &call.arguments,
             schema,
             self.agent.as_deref(),
+            self.taint.facts,
         );
+        self.screen_call(&call.name, &call.arguments, &mut decision);
         let mut error = (codes::DENIED, DENIED_MESSAGE.to_owned());
         let mut pin_note = None;
         if let Some(PinStatus::Unapproved(change)) = self.tools.get(&call.name).map(|t| &t.pin) {
@@ -532,14 +575,9 @@ impl Session {
         }];
         match decision.verdict {
             Verdict::Allow => {
-                self.in_flight.insert(
-                    id,
-                    InFlight {
-                        method: "tools/call".into(),
-                        tool: Some(call.name),
-                        started: Instant::now(),
-                    },
-                );
+                let mut flight = InFlight::new("tools/call".into(), Some(call.name));
+                flight.sensitive = taint::reads_sensitive_path(&call.arguments);
+                self.in_flight.insert(id, flight);
                 out.push(Action::ToServer(msg.into_raw()));
             }
             Verdict::Deny => {
@@ -550,6 +588,7 @@ impl Session {
                 )));
             }
             Verdict::Ask => {
+                let sensitive = taint::reads_sensitive_path(&call.arguments);
                 let what = format!(
                     "the agent wants to call the tool \"{}\" of server \"{}\" with arguments {}",
                     redact_text(&call.name, 128),
@@ -562,7 +601,13 @@ impl Session {
                     "tools/call",
                     Some(call.name),
                     what,
+                    ApprovalKind::Call,
                 ));
+                if let Some(Action::AwaitApproval(r)) = out.last()
+                    && let Some(a) = self.approvals.get_mut(&r.id)
+                {
+                    a.sensitive = sensitive;
+                }
             }
         }
         out
@@ -594,6 +639,7 @@ impl Session {
         method: &str,
         tool: Option<String>,
         what: String,
+        kind: ApprovalKind,
     ) -> Vec<Action> {
         let approval_id = mcpward_audit::new_approval_id();
         let timeout = self.settings.approval_timeout;
@@ -610,6 +656,7 @@ impl Session {
             "approval": approval_id,
             "via": match via { ApprovalVia::Elicitation => "elicitation", ApprovalVia::Store => "store" },
             "timeout_s": timeout.as_secs_f64(),
+            "holds": match kind { ApprovalKind::Call => "call", ApprovalKind::Quarantine => "output" },
         });
         let fallback = match &origin {
             Origin::Client(id) => Fallback::DenyClient(id.clone()),
@@ -620,14 +667,21 @@ impl Session {
             fallback,
         }];
         if via == ApprovalVia::Elicitation {
+            let (question, title) = match kind {
+                ApprovalKind::Call => ("Allow this call?", "Allow this call"),
+                ApprovalKind::Quarantine => (
+                    "Release it to the agent (it will be labelled as untrusted data)?",
+                    "Release this output",
+                ),
+            };
             let params = json!({
-                "message": format!("mcpward: {what}. Allow this call?"),
+                "message": format!("mcpward: {what}. {question}"),
                 "requestedSchema": {
                     "type": "object",
                     "properties": {
                         "approve": {
                             "type": "boolean",
-                            "title": "Allow this call",
+                            "title": title,
                             "description": format!("mcpward approval {approval_id}"),
                             "default": false
                         }
@@ -648,6 +702,7 @@ impl Session {
             summary: what,
             timeout,
             via,
+            kind,
         }));
         self.approvals.insert(
             approval_id,
@@ -657,6 +712,8 @@ impl Session {
                 method: method.to_owned(),
                 tool,
                 timeout,
+                kind,
+                sensitive: false,
             },
         );
         out
@@ -687,12 +744,13 @@ impl Session {
             event: ev,
             fallback,
         }];
+        if a.kind == ApprovalKind::Quarantine {
+            out.extend(self.end_quarantine(approval_id, a, &outcome));
+            return out;
+        }
         if outcome == ApprovalOutcome::Approved {
-            let flight = InFlight {
-                method: a.method,
-                tool: a.tool,
-                started: Instant::now(),
-            };
+            let mut flight = InFlight::new(a.method, a.tool);
+            flight.sensitive = a.sensitive;
             match a.origin {
                 Origin::Client(id) => {
                     self.in_flight.insert(id, flight);
@@ -981,14 +1039,8 @@ impl Session {
         }];
         match decision.verdict {
             Verdict::Allow => {
-                self.server_in_flight.insert(
-                    id,
-                    InFlight {
-                        method,
-                        tool: None,
-                        started: Instant::now(),
-                    },
-                );
+                self.server_in_flight
+                    .insert(id, InFlight::new(method, None));
                 out.push(Action::ToClient(msg.into_raw()));
             }
             Verdict::Deny => out.push(Action::ToServer(wire::error_response(
@@ -1002,7 +1054,14 @@ impl Session {
                     self.config.server,
                     redact_text(&method, 128)
                 );
-                out.extend(self.ask(Origin::Server(id), msg.into_raw(), &method, None, what));
+                out.extend(self.ask(
+                    Origin::Server(id),
+                    msg.into_raw(),
+                    &method,
+                    None,
+                    what,
+                    ApprovalKind::Call,
+                ));
             }
         }
         out
@@ -1018,28 +1077,7 @@ impl Session {
         if flight.method == "tools/list" && msg.kind() == MessageKind::Response {
             return self.tools_list_result(msg, id, flight);
         }
-        // The result's text as received: no re-scan of a possibly large result.
-        let result = msg.result_json();
-        let is_error = msg.kind() == MessageKind::ErrorResponse
-            || (flight.method == "tools/call"
-                && result.is_some_and(|r| r.contains("\"isError\":true")));
-        let mut ev = self.event(kinds::RESULT);
-        ev.method = Some(flight.method);
-        ev.tool = flight.tool;
-        ev.detail = json!({
-            "id": id.as_json(),
-            "bytes": msg.raw().len(),
-            "error": is_error,
-            "latency_ms": millis(flight.started.elapsed()),
-            "output": result.map(|r| redact_text(r, 1024)),
-        });
-        vec![
-            Action::Audit {
-                event: ev,
-                fallback: Fallback::DenyClient(id),
-            },
-            Action::ToClient(msg.into_raw()),
-        ]
+        self.screen_response(msg, id, flight)
     }
 
     fn tools_list_result(&mut self, msg: Message, id: RequestId, flight: InFlight) -> Vec<Action> {
@@ -1071,6 +1109,7 @@ impl Session {
         };
         let listing = self.listing.get_or_insert_with(Listing::default);
         let mut observed = Vec::with_capacity(tools.len());
+        let mut poisoned = HashMap::new();
         let mut nameless = 0;
         for tool in tools {
             let Some(name) = tool.get("name").and_then(Value::as_str) else {
@@ -1078,6 +1117,10 @@ impl Session {
                 continue;
             };
             listing.names.insert(name.to_owned());
+            let findings = mcpward_guard::tools::screen_tool(tool);
+            if !findings.is_empty() {
+                poisoned.insert(name.to_owned(), findings);
+            }
             observed.push(ObservedTool {
                 name: name.to_owned(),
                 hash: pins::tool_hash(tool),
@@ -1107,6 +1150,7 @@ impl Session {
                 raw: msg.into_raw(),
                 complete: all_names,
                 nameless,
+                poisoned,
             },
         );
         vec![Action::ObservePins { token, observation }]
@@ -1201,14 +1245,22 @@ impl Session {
             }
             let blocked =
                 matches!(status, PinStatus::Unapproved(_)) && handling == OnToolChange::Block;
-            if blocked || !self.gate.tool_visible(&self.config.server, name) {
+            let findings = held.poisoned.get(name);
+            let poisoned =
+                findings.is_some() && self.settings.on_poisoned_tool == OnPoisonedTool::Block;
+            if let Some(findings) = findings {
+                out.extend(self.poisoned_tool_event(name, findings, &held.id));
+            }
+            if blocked || poisoned || !self.gate.tool_visible(&self.config.server, name) {
                 hidden.push(name.to_owned());
             }
             self.tools.insert(
                 name.to_owned(),
                 ToolState {
                     schema: tool.get("inputSchema").cloned(),
+                    annotations: tool.get("annotations").cloned(),
                     pin: status,
+                    poisoned,
                 },
             );
         }
@@ -1241,12 +1293,16 @@ impl Session {
             "latency_ms": millis(held.started.elapsed()),
             "tools": tools.len(),
             "hidden": hidden,
+            "poisoned": held.poisoned.keys().collect::<Vec<_>>(),
         });
         out.push(Action::Audit {
             event: ev,
             fallback: Fallback::DenyClient(held.id.clone()),
         });
-        if hidden.is_empty() && held.nameless == 0 {
+        // Under `warn`, flagged tools stay listed with their hidden characters removed.
+        let sanitize =
+            !held.poisoned.is_empty() && self.settings.on_poisoned_tool == OnPoisonedTool::Warn;
+        if hidden.is_empty() && held.nameless == 0 && !sanitize {
             out.push(Action::ToClient(held.raw));
         } else {
             let mut result = held.result;
@@ -1256,6 +1312,16 @@ impl Session {
                         .and_then(Value::as_str)
                         .is_some_and(|n| !hidden.iter().any(|h| h == n))
                 });
+                if sanitize {
+                    for t in list.iter_mut() {
+                        if t.get("name")
+                            .and_then(Value::as_str)
+                            .is_some_and(|n| held.poisoned.contains_key(n))
+                        {
+                            screen::sanitize_strings(t, 0);
+                        }
+                    }
+                }
             }
             out.push(Action::ToClient(wire::with_result(&held.id, &result)));
         }
@@ -1286,5 +1352,6 @@ fn millis(d: Duration) -> f64 {
     (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
 }
 
+mod screen;
 #[cfg(test)]
 mod tests;

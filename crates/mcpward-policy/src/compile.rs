@@ -145,6 +145,8 @@ fn compile_section(
     let allow = tool_globs(w.allow, "allow")?;
     let ask = tool_globs(w.ask, "ask")?;
     let deny = tool_globs(w.deny, "deny")?;
+    let private = tool_globs(w.private, "private")?;
+    let untrusted = tool_globs(w.untrusted, "untrusted")?;
 
     let (paths_allow, paths_deny) = pattern_lists(src, w.paths, &format!("{prefix}.paths"), |t| {
         PathPattern::new(t).map_err(|e| format!("invalid path pattern \"{t}\": {e}"))
@@ -175,6 +177,8 @@ fn compile_section(
         allow,
         ask,
         deny,
+        private,
+        untrusted,
         paths_allow,
         paths_deny,
         urls_allow,

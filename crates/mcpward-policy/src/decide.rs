@@ -540,6 +540,20 @@ impl Policy {
         Ok(Checked::Url(host))
     }
 
+    /// Whether the policy marks `tool`'s output as private data (`servers.NAME.private`), for
+    /// session taint.
+    pub fn tool_private(&self, server: &str, tool: &str) -> bool {
+        self.sections(server)
+            .any(|s| s.private.iter().any(|g| g.glob.is_match(tool)))
+    }
+
+    /// Whether the policy marks `tool`'s output as untrusted content
+    /// (`servers.NAME.untrusted`), for session taint.
+    pub fn tool_untrusted(&self, server: &str, tool: &str) -> bool {
+        self.sections(server)
+            .any(|s| s.untrusted.iter().any(|g| g.glob.is_match(tool)))
+    }
+
     /// Whether `tool` appears in `tools/list`: `false` when `hide_denied_tools` is on and the
     /// tool is denied whatever its arguments (a deny pattern matches, or nothing could allow
     /// it and the default is deny).

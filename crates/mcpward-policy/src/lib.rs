@@ -29,6 +29,9 @@
 //!   `sampling`/`elicitation`/`roots` and `sandbox` apply where the server sets none. A server
 //!   the file does not name gets only `"*"` and the defaults. Server names are exact; `"*"` is
 //!   the only wildcard.
+//! - **Taint marks**: `servers.NAME.private` and `servers.NAME.untrusted` are tool globs whose
+//!   output the gateway counts as private data or untrusted content for session taint
+//!   ([`Policy::tool_private`], [`Policy::tool_untrusted`]); they decide nothing themselves.
 //! - **Rules** (`[[servers.NAME.rules]]`) match `tool` as a glob (default `"*"`) and need at
 //!   least one of `deny_when`, `ask_when`, `allow_when`; a condition that holds yields its
 //!   verdict, `reason` names it in the audit log.

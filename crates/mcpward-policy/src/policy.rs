@@ -34,6 +34,10 @@ pub(crate) struct Section {
     pub(crate) allow: Vec<ToolGlob>,
     pub(crate) ask: Vec<ToolGlob>,
     pub(crate) deny: Vec<ToolGlob>,
+    /// Tools whose output is private data (session taint).
+    pub(crate) private: Vec<ToolGlob>,
+    /// Tools whose output is untrusted content (session taint).
+    pub(crate) untrusted: Vec<ToolGlob>,
     pub(crate) paths_allow: Vec<PathPattern>,
     pub(crate) paths_deny: Vec<PathPattern>,
     pub(crate) urls_allow: Vec<UrlPattern>,

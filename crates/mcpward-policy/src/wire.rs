@@ -46,6 +46,8 @@ pub(crate) struct WireServer {
     pub(crate) allow: List,
     pub(crate) ask: List,
     pub(crate) deny: List,
+    pub(crate) private: List,
+    pub(crate) untrusted: List,
     pub(crate) paths: Option<Spanned<WireLists>>,
     pub(crate) urls: Option<Spanned<WireLists>>,
     pub(crate) rules: Option<Spanned<Vec<Spanned<WireRule>>>>,

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::commands::approve::Answer;
+
 /// Security toolkit for MCP: audit client configs, gate and record tool calls.
 #[derive(Debug, Parser)]
 #[command(name = "mcpward", version, about, propagate_version = true)]
@@ -33,8 +35,11 @@ enum Command {
     Run(RunArgs),
     /// Approve a call that `mcpward run` holds for approval (no ID: list them).
     Approve(ApprovalArgs),
-    /// Deny a call that `mcpward run` holds for approval.
+    /// Deny a call that `mcpward run` holds for approval, or keep quarantined output withheld.
     Deny(ApprovalArgs),
+    /// Release output that `mcpward run` quarantined as a possible prompt injection (no ID:
+    /// list them). `mcpward log ID` shows the original first.
+    Release(ApprovalArgs),
     /// Pinned tool definitions: list them, approve changes.
     #[command(subcommand)]
     Pin(PinCommand),
@@ -43,6 +48,34 @@ enum Command {
     /// Check a policy file, or explain a decision.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Screen files or stdin for prompt injection, credentials and hidden Unicode.
+    ///
+    /// Exit 0 when nothing was found, 1 when something was, 2 on an error.
+    Screen(ScreenArgs),
+}
+
+/// Output formats of `screen`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ScreenFormat {
+    /// One block per finding: file:line, the signal, a redacted excerpt.
+    Human,
+    /// One JSON report.
+    Json,
+}
+
+/// Arguments of `mcpward screen`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ScreenArgs {
+    /// Files or directories (walked, `.git` skipped) to screen; `-` or none: stdin. Read in
+    /// bounded windows, never whole.
+    pub(crate) paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScreenFormat::Human)]
+    pub(crate) format: ScreenFormat,
+    /// Read JSON lines with a `text` field; write one verdict per line:
+    /// `{"injection": bool, "score": f, "secrets": [kinds], "hidden": n}`.
+    #[arg(long, conflicts_with = "format")]
+    pub(crate) jsonl: bool,
 }
 
 /// Output formats of `scan`.
@@ -341,8 +374,10 @@ pub(crate) fn run() -> anyhow::Result<ExitCode> {
         Command::Unwrap(args) => crate::commands::wrap::unwrap(&args),
         Command::Init(args) => crate::commands::init::run(&args),
         Command::Run(args) => crate::commands::run::run(&args),
-        Command::Approve(args) => crate::commands::approve::run(&args, true),
-        Command::Deny(args) => crate::commands::approve::run(&args, false),
+        Command::Approve(args) => crate::commands::approve::run(&args, Answer::Approve),
+        Command::Deny(args) => crate::commands::approve::run(&args, Answer::Deny),
+        Command::Release(args) => crate::commands::approve::run(&args, Answer::Release),
+        Command::Screen(args) => crate::commands::screen::run(&args),
         Command::Pin(command) => crate::commands::pin::run(&command),
         Command::Log(args) => crate::commands::log::run(&args),
         Command::Policy(command) => crate::commands::policy::run(&command),

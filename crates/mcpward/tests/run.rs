@@ -868,3 +868,219 @@ fn policy_check_and_explain() {
     ]);
     assert_eq!(out.status.code(), Some(64));
 }
+
+// ----- screening ---------------------------------------------------------------------------
+
+/// A policy for the screening tools of `--variant 3`.
+fn screening_policy(on_injection: &str, on_secret: &str, on_poisoned_tool: &str) -> String {
+    format!(
+        r#"
+version = 1
+[defaults]
+approval_timeout = "30s"
+on_injection = "{on_injection}"
+on_secret = "{on_secret}"
+on_poisoned_tool = "{on_poisoned_tool}"
+on_secret_in_args = "allow"
+[servers.s]
+allow = ["echo", "env", "page", "send", "add"]
+"#
+    )
+}
+
+fn screening_gateway(env: &Env) -> Gateway {
+    let mut gw = env.start(&["--variant", "3"]);
+    gw.initialize(false);
+    gw.list("l");
+    gw
+}
+
+fn release_id(stderr: &str) -> String {
+    let at = stderr
+        .find("mcpward release ")
+        .unwrap_or_else(|| panic!("no quarantine id in stderr:\n{stderr}"));
+    stderr[at + "mcpward release ".len()..]
+        .split_whitespace()
+        .next()
+        .expect("id")
+        .to_owned()
+}
+
+#[test]
+fn credentials_in_outputs_are_redacted_by_default_and_blocked_on_request() {
+    let env = Env::new(&screening_policy("warn", "redact", "block"));
+    let mut gw = screening_gateway(&env);
+    let r = gw.call(1, "env", json!({}));
+    let text = result_text(&r);
+    assert!(!text.contains(FAKE_TOKEN), "{text}");
+    assert!(
+        text.contains("GITHUB_TOKEN=[REDACTED:") && text.contains("PATH=/usr/bin"),
+        "{text}"
+    );
+    assert!(gw.finish().success());
+    let log = stdout(&env.mcpward(&["log", "--json", "--tool", "env"]));
+    assert!(
+        log.contains("defaults.on_secret") && !log.contains(FAKE_TOKEN),
+        "{log}"
+    );
+    assert_log_verifies(&env);
+
+    let env = Env::new(&screening_policy("warn", "block", "block"));
+    let mut gw = screening_gateway(&env);
+    let r = gw.call(2, "env", json!({}));
+    assert_eq!(r["result"]["isError"], true, "{r}");
+    let text = result_text(&r);
+    assert!(
+        text.contains("withheld") && !text.contains("GITHUB_TOKEN"),
+        "{text}"
+    );
+    assert!(gw.finish().success());
+}
+
+#[test]
+fn an_injected_page_is_labelled_under_warn_and_withheld_under_block() {
+    let env = Env::new(&screening_policy("warn", "redact", "block"));
+    let mut gw = screening_gateway(&env);
+    let text = result_text(&gw.call(1, "page", json!({"url": "https://example.com"})));
+    assert!(
+        text.contains("<untrusted-data>") && text.contains("Ignore all previous"),
+        "{text}"
+    );
+    assert!(text.starts_with("[mcpward:"), "{text}");
+    assert!(gw.finish().success());
+
+    let env = Env::new(&screening_policy("block", "redact", "block"));
+    let mut gw = screening_gateway(&env);
+    let r = gw.call(2, "page", json!({"url": "https://example.com"}));
+    let text = result_text(&r);
+    assert!(
+        text.contains("withheld") && !text.contains("id_rsa"),
+        "{text}"
+    );
+    // A clean result on the same session still passes untouched.
+    assert!(result_text(&gw.call(3, "echo", json!({"text": "hello"}))).contains("hello"));
+    assert!(gw.finish().success());
+}
+
+#[test]
+fn quarantined_output_is_released_from_another_process() {
+    let env = Env::new(&screening_policy("quarantine", "redact", "block"));
+    let mut gw = screening_gateway(&env);
+    gw.send(&json!({"jsonrpc":"2.0","id":7,"method":"tools/call",
+                    "params":{"name":"page","arguments":{"url":"https://example.com"}}}));
+    let id = release_id(&gw.wait_stderr("output quarantined"));
+    // Other calls go on while the output waits.
+    assert!(result_text(&gw.call(8, "echo", json!({"text": "meanwhile"}))).contains("meanwhile"));
+    // The original is in the audit log, under the ID.
+    let shown = stdout(&env.mcpward(&["log", &id, "--json"]));
+    assert!(
+        shown.contains("\"kind\":\"quarantine\"") && shown.contains("Ignore all previous"),
+        "{shown}"
+    );
+    // `approve` is for calls; `release` lists and releases quarantined output.
+    assert_eq!(env.mcpward(&["approve", &id]).status.code(), Some(1));
+    assert!(stdout(&env.mcpward(&["release"])).contains(&id));
+    let out = env.mcpward(&["release", &id]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r = gw.recv();
+    assert_eq!(r["id"], 7);
+    let text = result_text(&r);
+    assert!(
+        text.contains("<untrusted-data>") && text.contains("Weather: sunny"),
+        "{text}"
+    );
+    assert_eq!(
+        env.mcpward(&["release", &id]).status.code(),
+        Some(1),
+        "released once"
+    );
+    assert!(gw.finish().success());
+    assert_log_verifies(&env);
+}
+
+#[test]
+fn quarantined_output_nobody_releases_becomes_a_notice_naming_the_id() {
+    let env =
+        Env::new(&screening_policy("quarantine", "redact", "block").replace("\"30s\"", "\"1s\""));
+    let mut gw = screening_gateway(&env);
+    let r = gw.call(9, "page", json!({"url": "https://example.com"}));
+    let id = release_id(&gw.stderr());
+    let text = result_text(&r);
+    assert!(
+        text.contains(&id) && text.contains("withheld") && !text.contains("id_rsa"),
+        "{text}"
+    );
+    assert!(gw.finish().success());
+}
+
+#[test]
+fn a_poisoned_tool_is_hidden_and_denied_under_block_and_cleaned_under_warn() {
+    let env = Env::new(&screening_policy("warn", "redact", "block"));
+    let mut gw = env.start(&["--variant", "3"]);
+    gw.initialize(false);
+    let names = gw.list("l");
+    assert!(
+        !names.contains(&"add".to_owned()) && names.contains(&"env".to_owned()),
+        "{names:?}"
+    );
+    let r = gw.call(1, "add", json!({"a": "1"}));
+    assert_eq!(error_code(&r), -32001);
+    assert!(gw.finish().success());
+    assert!(
+        !env.server_log().contains("\"add\""),
+        "a denied call reached the server"
+    );
+    let log = stdout(&env.mcpward(&["log", "--json", "--kind", "tool-screen"]));
+    assert!(log.contains("\"tool\":\"add\""), "{log}");
+
+    let env = Env::new(&screening_policy("warn", "redact", "warn"));
+    let mut gw = env.start(&["--variant", "3"]);
+    gw.initialize(false);
+    let r = gw.request(&json!({"jsonrpc":"2.0","id":"l","method":"tools/list"}));
+    let add = r["result"]["tools"]
+        .as_array()
+        .and_then(|t| t.iter().find(|t| t["name"] == "add"))
+        .unwrap_or_else(|| panic!("add is listed under warn: {r}"))
+        .clone();
+    let description = add["description"].as_str().expect("description");
+    assert!(
+        !description.contains('\u{200b}') && !description.contains('\u{E0041}'),
+        "{description:?}"
+    );
+    assert!(result_text(&gw.call(2, "add", json!({"a": "1"}))).contains("\"add\""));
+    assert!(gw.finish().success());
+}
+
+#[test]
+fn a_tainted_session_asks_before_an_open_world_tool_sends_data() {
+    let env = Env::new(&screening_policy("warn", "redact", "block"));
+    let mut gw = screening_gateway(&env);
+    // Untrusted content alone taints nothing: the open-world page tool runs.
+    let page = result_text(&gw.call(1, "page", json!({"url": "https://example.com"})));
+    assert!(page.contains("<untrusted-data>"), "{page}");
+    // Private data next: now the session is tainted.
+    gw.call(2, "env", json!({}));
+    gw.send(&json!({"jsonrpc":"2.0","id":4,"method":"tools/call",
+                    "params":{"name":"send","arguments":{"text":"exfil"}}}));
+    let id = approval_id(&gw.wait_stderr("call needs approval"));
+    assert!(
+        !env.server_log().contains("exfil"),
+        "forwarded before approval"
+    );
+    assert_eq!(env.mcpward(&["deny", &id]).status.code(), Some(0));
+    assert_eq!(error_code(&gw.recv()), -32001);
+    assert!(gw.finish().success());
+    let log = stdout(&env.mcpward(&["log", "--json", "--tool", "send"]));
+    assert!(log.contains("session.tainted"), "{log}");
+}
+
+#[test]
+fn a_credential_seen_in_an_output_may_not_leave_in_arguments() {
+    let env = Env::new(&screening_policy("warn", "allow", "block"));
+    let mut gw = screening_gateway(&env);
+    assert!(result_text(&gw.call(1, "env", json!({}))).contains(FAKE_TOKEN));
+    let r = gw.call(2, "echo", json!({"text": format!("leak {FAKE_TOKEN}")}));
+    assert_eq!(error_code(&r), -32001);
+    assert!(gw.finish().success());
+    assert!(!env.server_log().contains("leak"), "the credential left");
+}

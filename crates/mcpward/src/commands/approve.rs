@@ -1,12 +1,15 @@
 //! `mcpward approve ID` and `mcpward deny ID`: answer a call that `mcpward run` holds for
-//! approval, from another terminal. Without an ID, list the calls waiting.
+//! approval, from another terminal. `mcpward release ID` lets quarantined output (a result
+//! that looked like prompt injection) through to the agent; `mcpward deny ID` keeps it withheld.
+//! Without an ID, list what is waiting.
 //!
-//! Exit 0 when the approval was pending and is now answered, 1 when the ID is unknown or was
-//! already answered (or expired).
+//! Exit 0 when the approval was pending and is now answered, 1 when the ID is unknown, was
+//! already answered (or expired), or is of the other kind (a call for `release`, quarantined
+//! output for `approve`).
 
 use std::process::ExitCode;
 
-use mcpward_gateway::audit::kinds;
+use mcpward_gateway::audit::{QUARANTINE_SUMMARY_PREFIX, kinds};
 use mcpward_gateway::mcpward_audit::{
     ApprovalState, AuditError, Event, OpenOptions, Store, normalize_approval_id,
 };
@@ -15,8 +18,20 @@ use serde_json::json;
 use crate::cli::ApprovalArgs;
 use crate::commands::run::{ErrorChain, audit_path};
 
-/// `mcpward approve` (`approved`) or `mcpward deny`.
-pub(crate) fn run(args: &ApprovalArgs, approved: bool) -> anyhow::Result<ExitCode> {
+/// What the user answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Answer {
+    /// `mcpward approve`: a held call goes ahead.
+    Approve,
+    /// `mcpward deny`: a held call is refused, or quarantined output stays withheld.
+    Deny,
+    /// `mcpward release`: quarantined output goes to the agent.
+    Release,
+}
+
+/// `mcpward approve`, `mcpward deny` or `mcpward release`.
+pub(crate) fn run(args: &ApprovalArgs, answer: Answer) -> anyhow::Result<ExitCode> {
+    let approved = answer != Answer::Deny;
     let db = audit_path()?;
     let store = match Store::open_with(&db, &OpenOptions::new().create(false)) {
         Ok(store) => store,
@@ -32,7 +47,7 @@ pub(crate) fn run(args: &ApprovalArgs, approved: bool) -> anyhow::Result<ExitCod
         Err(err) => anyhow::bail!("{}", ErrorChain(&err)),
     };
     let Some(id) = &args.id else {
-        return list_pending(&store);
+        return list_pending(&store, answer);
     };
     let id = normalize_approval_id(id);
     let Some(approval) = store
@@ -41,6 +56,19 @@ pub(crate) fn run(args: &ApprovalArgs, approved: bool) -> anyhow::Result<ExitCod
     else {
         return Ok(unknown(&id));
     };
+    let quarantine = approval.summary.starts_with(QUARANTINE_SUMMARY_PREFIX);
+    if answer == Answer::Release && !quarantine {
+        eprintln!(
+            "mcpward: {id} is a call waiting for approval, not quarantined output\n\nhint: `mcpward approve {id}` allows the call"
+        );
+        return Ok(ExitCode::from(1));
+    }
+    if answer == Answer::Approve && quarantine {
+        eprintln!(
+            "mcpward: {id} is quarantined output, not a call\n\nhint: `mcpward log {id}` shows it; `mcpward release {id}` lets it through"
+        );
+        return Ok(ExitCode::from(1));
+    }
     if approval.state != ApprovalState::Pending {
         eprintln!("mcpward: approval {id} was already {}", approval.state);
         return Ok(ExitCode::from(1));
@@ -58,10 +86,14 @@ pub(crate) fn run(args: &ApprovalArgs, approved: bool) -> anyhow::Result<ExitCod
         eprintln!("mcpward: approval {id} was already {state}");
         return Ok(ExitCode::from(1));
     }
-    let decision = if approved { "approved" } else { "denied" };
+    let (decision, rule) = match answer {
+        Answer::Approve => ("approved", "mcpward approve"),
+        Answer::Deny => ("denied", "mcpward deny"),
+        Answer::Release => ("released", "mcpward release"),
+    };
     let mut event = Event::new(kinds::APPROVAL);
     event.decision = Some(decision.into());
-    event.rule = Some("mcpward approve".into());
+    event.rule = Some(rule.into());
     event.detail = json!({ "approval": id, "by": "cli", "summary": approval.summary });
     if let Err(err) = store.append(&event) {
         eprintln!(
@@ -80,12 +112,22 @@ fn unknown(id: &str) -> ExitCode {
     ExitCode::from(1)
 }
 
-fn list_pending(store: &Store) -> anyhow::Result<ExitCode> {
-    let pending = store
+fn list_pending(store: &Store, answer: Answer) -> anyhow::Result<ExitCode> {
+    let pending: Vec<_> = store
         .pending_approvals()
-        .map_err(|e| anyhow::anyhow!("{}", ErrorChain(&e)))?;
+        .map_err(|e| anyhow::anyhow!("{}", ErrorChain(&e)))?
+        .into_iter()
+        .filter(|a| answer != Answer::Release || a.summary.starts_with(QUARANTINE_SUMMARY_PREFIX))
+        .collect();
     if pending.is_empty() {
-        println!("no calls are waiting for approval");
+        println!(
+            "{}",
+            if answer == Answer::Release {
+                "no output is quarantined"
+            } else {
+                "no calls are waiting for approval"
+            }
+        );
     }
     for a in pending {
         println!("{}  {}  {}", a.id, a.created, a.summary);

@@ -8,4 +8,5 @@ pub(crate) mod pin;
 pub(crate) mod policy;
 pub(crate) mod run;
 pub(crate) mod scan;
+pub(crate) mod screen;
 pub(crate) mod wrap;
