@@ -387,6 +387,22 @@ fn uninstall_after_other_edits_removes_only_our_entries() {
 }
 
 #[test]
+fn install_refuses_without_a_valid_policy() {
+    let home = Home::new(BROKEN_POLICY);
+    let project_dir = home.path().join("project");
+    fs::create_dir_all(&project_dir).expect("mkdir");
+    let out = home
+        .command()
+        .current_dir(&project_dir)
+        .args(["install", "claude-code", "--project"])
+        .output()
+        .expect("mcpward");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("would block every MCP tool call"));
+    assert!(!project_dir.join(".claude").exists());
+}
+
+#[test]
 fn install_refuses_a_settings_file_that_is_not_json() {
     let home = Home::new(POLICY);
     let project_dir = home.path().join("project");

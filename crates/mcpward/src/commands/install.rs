@@ -321,9 +321,17 @@ fn write_backup(path: &Path, bytes: &[u8]) -> anyhow::Result<PathBuf> {
 /// `mcpward install claude-code`.
 pub(crate) fn install(args: &InstallClaudeCodeArgs) -> anyhow::Result<ExitCode> {
     let path = settings_path(&args.scope)?;
-    if let Some(policy) = &args.policy
-        && let Err(e) = mcpward_gateway::mcpward_policy::load(policy)
-    {
+    // The hook blocks every MCP tool call without a valid policy: check it now.
+    let policy = crate::commands::run::policy_path(args.policy.as_deref()).context(
+        "cannot tell where the default policy is (neither MCPWARD_HOME nor HOME is set)\n\nhint: pass --policy FILE",
+    )?;
+    if !policy.is_file() {
+        bail!(
+            "there is no policy file at {}: the hook would block every MCP tool call\n\nhint: `mcpward init` writes a starter policy, or pass --policy FILE",
+            policy.display()
+        );
+    }
+    if let Err(e) = mcpward_gateway::mcpward_policy::load(&policy) {
         bail!(
             "the policy is not valid: {e}\n\nhint: the hook would block every MCP tool call; fix it first (`mcpward policy check {}`)",
             policy.display()
