@@ -82,6 +82,11 @@ pub struct OpenOptions {
     /// Create the file (and its directory, mode 0700) when missing. Default: true. Off, a
     /// missing file is [`AuditError::NotFound`] (for `mcpward log`, which should not create one).
     pub create: bool,
+    /// Fold the write-ahead log into the database when the last connection closes (SQLite's
+    /// default). Off, closing costs no fsync and the log is folded in by a later commit's
+    /// automatic checkpoint instead: for short-lived processes that append one event each
+    /// (`mcpward hook`). Default: true.
+    pub checkpoint_on_close: bool,
 }
 
 impl Default for OpenOptions {
@@ -90,6 +95,7 @@ impl Default for OpenOptions {
             durability: Durability::Full,
             busy_timeout: Duration::from_secs(10),
             create: true,
+            checkpoint_on_close: true,
         }
     }
 }
@@ -119,6 +125,13 @@ impl OpenOptions {
     #[must_use]
     pub fn create(mut self, create: bool) -> OpenOptions {
         self.create = create;
+        self
+    }
+
+    /// Sets [`OpenOptions::checkpoint_on_close`].
+    #[must_use]
+    pub fn checkpoint_on_close(mut self, checkpoint: bool) -> OpenOptions {
+        self.checkpoint_on_close = checkpoint;
         self
     }
 }
@@ -572,6 +585,12 @@ fn configure(conn: &Connection, options: &OpenOptions) -> rusqlite::Result<()> {
         Durability::Normal => "NORMAL",
     };
     conn.pragma_update(None, "synchronous", synchronous)?;
+    if !options.checkpoint_on_close {
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        )?;
+    }
     Ok(())
 }
 

@@ -35,7 +35,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use mcpward_gateway::audit::{redact_text, redact_value};
-use mcpward_gateway::mcpward_audit::{Event, Store};
+use mcpward_gateway::mcpward_audit::{Durability, Event, OpenOptions, Store};
 use mcpward_gateway::mcpward_policy::{
     self, Call, DecideOptions, Decision, Policy, SecretInArgsAction, SessionState, Verdict,
 };
@@ -155,7 +155,13 @@ impl Env<'_> {
 
     fn record(&self, event: &Event) -> Result<u64, String> {
         let path = audit_path().map_err(|e| format!("{e:#}"))?;
-        let store = Store::open(&path).map_err(|e| {
+        // As `mcpward run` by default: a commit reaches the OS cache (it survives this process,
+        // not a power loss); closing skips the checkpoint's fsyncs (a later commit folds the
+        // log in).
+        let options = OpenOptions::new()
+            .durability(Durability::Normal)
+            .checkpoint_on_close(false);
+        let store = Store::open_with(&path, &options).map_err(|e| {
             format!(
                 "cannot open the audit log {}: {}",
                 path.display(),
