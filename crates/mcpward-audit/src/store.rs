@@ -86,6 +86,11 @@ pub struct OpenOptions {
     /// ([`Store::replay_journals`] with [`Replay::DeadOnly`](crate::Replay::DeadOnly)) while
     /// opening. Default: true.
     pub replay_journals: bool,
+    /// Fold the write-ahead log into the database when the last connection closes (SQLite's
+    /// default). Off, closing costs no fsync and the log is folded in by a later commit's
+    /// automatic checkpoint instead: for short-lived processes that append one event each
+    /// (`mcpward hook`). Default: true.
+    pub checkpoint_on_close: bool,
 }
 
 impl Default for OpenOptions {
@@ -95,6 +100,7 @@ impl Default for OpenOptions {
             busy_timeout: Duration::from_secs(10),
             create: true,
             replay_journals: true,
+            checkpoint_on_close: true,
         }
     }
 }
@@ -132,6 +138,13 @@ impl OpenOptions {
     #[must_use]
     pub fn replay_journals(mut self, replay: bool) -> OpenOptions {
         self.replay_journals = replay;
+        self
+    }
+
+    /// Sets [`OpenOptions::checkpoint_on_close`].
+    #[must_use]
+    pub fn checkpoint_on_close(mut self, checkpoint: bool) -> OpenOptions {
+        self.checkpoint_on_close = checkpoint;
         self
     }
 }
@@ -656,6 +669,12 @@ fn configure(conn: &Connection, options: &OpenOptions) -> rusqlite::Result<()> {
         Durability::Normal => "NORMAL",
     };
     conn.pragma_update(None, "synchronous", synchronous)?;
+    if !options.checkpoint_on_close {
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        )?;
+    }
     Ok(())
 }
 

@@ -93,6 +93,7 @@ pub use model::{
 };
 pub use paths::{FsResolver, PathResolver};
 pub use policy::Policy;
+pub use policy::ToolLists;
 pub use schema::{SchemaCache, check_arguments};
 
 /// The largest policy file [`load`] reads.

@@ -161,3 +161,41 @@ const _: () = {
     const fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Policy>();
 };
+
+/// What one `[servers.NAME]` table lists, as written: for expressing a policy in another tool's
+/// terms (`mcpward export claude-code`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ToolLists {
+    /// The `allow` globs.
+    pub allow: Vec<String>,
+    /// The `ask` globs.
+    pub ask: Vec<String>,
+    /// The `deny` globs.
+    pub deny: Vec<String>,
+    /// The table also judges arguments (`paths`, `urls` or `rules`): its verdicts depend on
+    /// more than the tool's name.
+    pub judges_arguments: bool,
+}
+
+impl Policy {
+    /// The lists of `[servers.NAME]` (`"*"` for the wildcard table), `None` when the file has
+    /// no such table.
+    pub fn tool_lists(&self, server: &str) -> Option<ToolLists> {
+        let section = if server == "*" {
+            self.wildcard.as_ref()
+        } else {
+            self.servers.get(server)
+        }?;
+        let texts = |globs: &[ToolGlob]| globs.iter().map(|g| g.text.clone()).collect();
+        Some(ToolLists {
+            allow: texts(&section.allow),
+            ask: texts(&section.ask),
+            deny: texts(&section.deny),
+            judges_arguments: section.has_path_rules()
+                || !section.urls_allow.is_empty()
+                || !section.urls_deny.is_empty()
+                || !section.rules.is_empty(),
+        })
+    }
+}

@@ -48,6 +48,21 @@ enum Command {
     /// Check a policy file, or explain a decision.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Answer one Claude Code hook event (PreToolUse, PostToolUse) read on stdin.
+    ///
+    /// PreToolUse on an MCP tool: the policy decides (allow, ask, deny). PostToolUse: the tool's
+    /// output is screened and answered redacted, labelled or withheld. Every decision is
+    /// recorded in the audit log. Any error exits 2, which Claude Code treats as a block.
+    Hook(HookArgs),
+    /// Install mcpward's hooks into a client's settings.
+    #[command(subcommand)]
+    Install(InstallCommand),
+    /// Remove what `mcpward install` added.
+    #[command(subcommand)]
+    Uninstall(UninstallCommand),
+    /// Express the policy in a client's own settings format.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Screen files or stdin for prompt injection, credentials and hidden Unicode.
     ///
     /// Exit 0 when nothing was found, 1 when something was, 2 on an error.
@@ -365,6 +380,92 @@ pub(crate) struct PolicyExplainArgs {
     pub(crate) policy: Option<PathBuf>,
 }
 
+/// Arguments of `mcpward hook`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct HookArgs {
+    /// The policy file (default: `$MCPWARD_HOME/policy.toml`, else the platform's config
+    /// directory).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) policy: Option<PathBuf>,
+}
+
+/// `mcpward install` targets.
+#[derive(Debug, Subcommand)]
+pub(crate) enum InstallCommand {
+    /// Add mcpward's PreToolUse and PostToolUse hooks to Claude Code's settings.
+    #[command(name = "claude-code")]
+    ClaudeCode(InstallClaudeCodeArgs),
+}
+
+/// Arguments of `mcpward install claude-code`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct InstallClaudeCodeArgs {
+    #[command(flatten)]
+    pub(crate) scope: ClaudeScope,
+    /// Print what would change, as a diff, and write nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// The policy file the hook uses (`mcpward hook --policy FILE`; default: the default
+    /// policy).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) policy: Option<PathBuf>,
+    /// The mcpward program the hook runs (default: this binary's absolute path).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) mcpward: Option<PathBuf>,
+}
+
+/// `mcpward uninstall` targets.
+#[derive(Debug, Subcommand)]
+pub(crate) enum UninstallCommand {
+    /// Remove mcpward's hooks from Claude Code's settings.
+    #[command(name = "claude-code")]
+    ClaudeCode(UninstallClaudeCodeArgs),
+}
+
+/// Arguments of `mcpward uninstall claude-code`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct UninstallClaudeCodeArgs {
+    #[command(flatten)]
+    pub(crate) scope: ClaudeScope,
+    /// Print what would change, as a diff, and write nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+}
+
+/// Which Claude Code settings file: `--project` or `--user` (default).
+#[derive(Debug, clap::Args)]
+#[group(multiple = false)]
+pub(crate) struct ClaudeScope {
+    /// The project's `.claude/settings.json` (in the current directory).
+    #[arg(long)]
+    pub(crate) project: bool,
+    /// The user's `~/.claude/settings.json` (`$CLAUDE_CONFIG_DIR/settings.json` when set).
+    /// The default.
+    #[arg(long)]
+    pub(crate) user: bool,
+}
+
+/// `mcpward export` targets.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ExportCommand {
+    /// Print Claude Code settings (permissions, allowedMcpServers, deniedMcpServers) that
+    /// express the policy, for `settings.json` or `managed-settings.json`.
+    #[command(name = "claude-code")]
+    ClaudeCode(ExportClaudeCodeArgs),
+}
+
+/// Arguments of `mcpward export claude-code`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ExportClaudeCodeArgs {
+    /// The policy file (default: the default policy).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) policy: Option<PathBuf>,
+    /// Client config files or directories whose servers are listed by command or URL
+    /// (default: the current user's configs of every supported client, and the current
+    /// directory).
+    pub(crate) configs: Vec<PathBuf>,
+}
+
 /// Parses the command line and runs the subcommand.
 pub(crate) fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::try_parse().unwrap_or_else(|e| crate::commands::run::exit_on_parse_error(e));
@@ -381,5 +482,13 @@ pub(crate) fn run() -> anyhow::Result<ExitCode> {
         Command::Pin(command) => crate::commands::pin::run(&command),
         Command::Log(args) => crate::commands::log::run(&args),
         Command::Policy(command) => crate::commands::policy::run(&command),
+        Command::Hook(args) => crate::commands::hook::run(&args),
+        Command::Install(InstallCommand::ClaudeCode(args)) => {
+            crate::commands::install::install(&args)
+        }
+        Command::Uninstall(UninstallCommand::ClaudeCode(args)) => {
+            crate::commands::install::uninstall(&args)
+        }
+        Command::Export(ExportCommand::ClaudeCode(args)) => crate::commands::export::run(&args),
     }
 }

@@ -428,3 +428,27 @@ fn a_batch_is_consecutive_and_chained() {
     assert!(report.is_ok(), "{:?}", report.failure);
     assert_eq!(report.checked, 6);
 }
+
+/// `mcpward hook` opens the store once per event and skips the checkpoint on close: the
+/// events stay in the write-ahead log until a later automatic checkpoint, and every reader
+/// (another process, a later open) sees them and a valid chain.
+#[test]
+fn stores_closed_without_a_checkpoint_keep_every_event() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("audit.db");
+    let options = OpenOptions::new()
+        .durability(Durability::Normal)
+        .checkpoint_on_close(false);
+    for i in 0..50 {
+        let store = Store::open_with(&path, &options).expect("open");
+        store.append(&event(i)).expect("append");
+    }
+    assert!(
+        dir.path().join("audit.db-wal").exists(),
+        "the log is not folded in on close"
+    );
+    let reader = Store::open(&path).expect("open");
+    assert_eq!(reader.head().expect("head").map(|h| h.seq), Some(50));
+    let report = reader.verify().expect("verify");
+    assert!(report.is_ok(), "{report:?}");
+}

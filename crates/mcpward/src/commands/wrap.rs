@@ -359,7 +359,7 @@ fn flush(out: &mut String) -> anyhow::Result<()> {
 }
 
 /// A unified diff of a config's old and new text.
-fn diff(old: &str, new: &str, path: &Path) -> String {
+pub(crate) fn diff(old: &str, new: &str, path: &Path) -> String {
     let name = path.display().to_string();
     let mut text = similar::TextDiff::from_lines(old, new)
         .unified_diff()
