@@ -246,7 +246,7 @@ impl Connection {
 
 /// `text` safe to print on one line: hidden characters and ANSI removed, control characters
 /// replaced, at most `max` characters (an ellipsis marks a cut).
-pub(crate) fn printable(text: &str, max: usize) -> String {
+pub fn printable(text: &str, max: usize) -> String {
     let (clean, _) = mcpward_guard::screen::sanitize(text);
     let mut out: String = clean
         .chars()

@@ -28,18 +28,12 @@ use serde_json::{Value, json};
 
 use crate::cli::ExportClaudeCodeArgs;
 use crate::commands::hook::{BUILTIN_SECTION, normalize_server};
-use crate::commands::run::{load_policy, policy_path, usage};
+use crate::commands::run::require_policy;
 use crate::commands::wrap::load_config;
 
 /// `mcpward export claude-code`.
 pub(crate) fn run(args: &ExportClaudeCodeArgs) -> anyhow::Result<ExitCode> {
-    let Some(file) = policy_path(args.policy.as_deref()) else {
-        return Ok(usage(
-            "no policy file (neither --policy, MCPWARD_HOME nor HOME is set)",
-            Some("pass --policy FILE"),
-        ));
-    };
-    let policy = match load_policy(&file) {
+    let policy = match require_policy(args.policy.as_deref()) {
         Ok(policy) => policy,
         Err(code) => return Ok(code),
     };

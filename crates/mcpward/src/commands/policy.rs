@@ -8,7 +8,7 @@ use mcpward_gateway::mcpward_policy::{Call, SessionState};
 use serde_json::Value;
 
 use crate::cli::{PolicyCheckArgs, PolicyCommand, PolicyExplainArgs};
-use crate::commands::run::{load_policy, policy_path, usage};
+use crate::commands::run::{load_policy, require_policy, usage};
 
 /// `mcpward policy …`.
 pub(crate) fn run(command: &PolicyCommand) -> anyhow::Result<ExitCode> {
@@ -42,13 +42,7 @@ fn explain(args: &PolicyExplainArgs) -> anyhow::Result<ExitCode> {
             Err(e) => return Ok(usage(&format!("--args is not JSON: {e}"), None)),
         },
     };
-    let Some(file) = policy_path(args.policy.as_deref()) else {
-        return Ok(usage(
-            "no policy file (neither --policy, MCPWARD_HOME nor HOME is set)",
-            Some("pass --policy FILE"),
-        ));
-    };
-    let policy = match load_policy(&file) {
+    let policy = match require_policy(args.policy.as_deref()) {
         Ok(policy) => policy,
         Err(code) => return Ok(code),
     };

@@ -92,6 +92,18 @@ pub(crate) fn usage(message: &str, hint: Option<&str>) -> ExitCode {
 }
 
 /// Loads the policy at `path` or reports why not (exit 64).
+/// The policy named by `--policy`, else the default one, loaded; errors are printed and become
+/// the exit code (64).
+pub(crate) fn require_policy(flag: Option<&Path>) -> Result<Policy, ExitCode> {
+    let Some(file) = policy_path(flag) else {
+        return Err(usage(
+            "no policy file (neither --policy, MCPWARD_HOME nor HOME is set)",
+            Some("pass --policy FILE"),
+        ));
+    };
+    load_policy(&file)
+}
+
 pub(crate) fn load_policy(path: &Path) -> Result<Policy, ExitCode> {
     mcpward_policy::load(path).map_err(|err| {
         report_policy_error(&err);

@@ -470,17 +470,7 @@ fn printable(s: &str) -> String {
 }
 
 fn printable_max(s: &str, max: usize) -> String {
-    let (clean, _) = mcpward_guard::screen::sanitize(s);
-    let mut out: String = clean
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(max)
-        .collect();
-    if clean.chars().count() > max {
-        out.pop();
-        out.push('…');
-    }
-    out
+    mcpward_scan::connect::printable(s, max)
 }
 
 #[cfg(test)]
