@@ -87,7 +87,7 @@ pub(crate) fn list_tools(target: &Target, timeout: Duration) -> Outcome {
         };
     };
     let messages = read_messages(stdout);
-    keep_tail(stderr, Arc::clone(&stderr_tail));
+    let stderr_reader = keep_tail(stderr, Arc::clone(&stderr_tail));
     let deadline = Instant::now() + timeout;
     let result = converse(stdin, &messages, deadline);
     let outcome = match result {
@@ -102,6 +102,14 @@ pub(crate) fn list_tools(target: &Target, timeout: Duration) -> Outcome {
         Err(Failure::Closed(stage)) => {
             // Give it a moment to report its exit status.
             let status = wait_briefly(&mut child, Duration::from_millis(300));
+            // And its last stderr line a moment to arrive: the reader ends at EOF, which follows
+            // the exit (unless a child of the server still holds the pipe).
+            if let Some(reader) = &stderr_reader {
+                let until = Instant::now() + Duration::from_millis(300);
+                while !reader.is_finished() && Instant::now() < until {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            }
             let mut reason = match status {
                 Some(s) => format!("exited ({s}) before answering {stage}"),
                 None => format!("closed its output before answering {stage}"),
@@ -255,8 +263,11 @@ fn read_messages(mut stdout: impl Read + Send + 'static) -> Receiver<Incoming> {
     rx
 }
 
-fn keep_tail(mut stderr: impl Read + Send + 'static, tail: Arc<Mutex<Vec<u8>>>) {
-    let _ = std::thread::Builder::new()
+fn keep_tail(
+    mut stderr: impl Read + Send + 'static,
+    tail: Arc<Mutex<Vec<u8>>>,
+) -> Option<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
         .name("mcpward-connect-err".into())
         .spawn(move || {
             let mut buf = [0u8; 8192];
@@ -274,7 +285,8 @@ fn keep_tail(mut stderr: impl Read + Send + 'static, tail: Arc<Mutex<Vec<u8>>>) 
                     t.drain(..cut);
                 }
             }
-        });
+        })
+        .ok()
 }
 
 /// The last non-empty line the server wrote on stderr: sanitized, secrets redacted, at most 160
