@@ -6,7 +6,9 @@
 //! redacted) as JSON lines, one per event, and hands them to the kernel in one `write()` on a file
 //! opened for appending; from then on they survive the process being killed (and, with
 //! [`JournalOptions::sync`], power loss: an `fdatasync` follows). A thread of the journal's own
-//! then inserts them into the store in batches, in one transaction per batch: `seq`, `prev_hash`
+//! (at a lower priority on Linux, nice 10, so that on a busy machine it yields to the relay; it
+//! also parses the lines back, off the relay's thread) then inserts them into the store in
+//! batches, in one transaction per batch: `seq`, `prev_hash`
 //! and `hash` are given there, so several processes, each with its own journal, still share one
 //! chain. Once the store holds everything the file holds and the file has grown past 256 KiB, it
 //! is emptied (not after every batch: emptying a file is a metadata update that holds up appends
