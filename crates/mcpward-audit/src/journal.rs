@@ -6,7 +6,9 @@
 //! redacted) as JSON lines, one per event, and hands them to the kernel in one `write()` on a file
 //! opened for appending; from then on they survive the process being killed (and, with
 //! [`JournalOptions::sync`], power loss: an `fdatasync` follows). A thread of the journal's own
-//! then inserts them into the store in batches, in one transaction per batch: `seq`, `prev_hash`
+//! (at a lower priority on Linux, nice 10, so that on a busy machine it yields to the relay; it
+//! also parses the lines back, off the relay's thread) then inserts them into the store in
+//! batches, in one transaction per batch: `seq`, `prev_hash`
 //! and `hash` are given there, so several processes, each with its own journal, still share one
 //! chain. Once the store holds everything the file holds and the file has grown past 256 KiB, it
 //! is emptied (not after every batch: emptying a file is a metadata update that holds up appends
@@ -122,23 +124,49 @@ struct Entry {
     detail: String,
 }
 
-impl Entry {
-    fn new(n: u64, ts: String, event: &Event) -> Entry {
-        Entry {
+/// An [`Entry`] as the relay writes it: the same line, borrowed from the event, so an append
+/// copies nothing but the bytes it writes.
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    n: u64,
+    ts: &'a str,
+    kind: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agent: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    method: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tool: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decision: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<&'a str>,
+    detail: &'a str,
+}
+
+impl<'a> EntryRef<'a> {
+    fn new(n: u64, ts: &'a str, event: &'a Event, detail: &'a str) -> EntryRef<'a> {
+        EntryRef {
             n,
             ts,
-            kind: event.kind.clone(),
-            agent: event.agent.clone(),
-            session: event.session.clone(),
-            server: event.server.clone(),
-            method: event.method.clone(),
-            tool: event.tool.clone(),
-            decision: event.decision.clone(),
-            rule: event.rule.clone(),
-            detail: detail_text(&event.detail),
+            kind: &event.kind,
+            agent: event.agent.as_deref(),
+            session: event.session.as_deref(),
+            server: event.server.as_deref(),
+            method: event.method.as_deref(),
+            tool: event.tool.as_deref(),
+            decision: event.decision.as_deref(),
+            rule: event.rule.as_deref(),
+            detail,
         }
     }
+}
 
+impl Entry {
     fn as_new(&self) -> NewEvent<'_> {
         NewEvent {
             ts: &self.ts,
@@ -413,8 +441,9 @@ struct State {
     /// Bytes in the file.
     len: u64,
     next_n: u64,
-    /// Entries in the file and not handed to the store yet.
-    queue: Vec<Entry>,
+    /// The lines (entries) in the file and not handed to the store yet: the background thread
+    /// parses them, off the relay's thread.
+    queue: Vec<u8>,
     /// Entries handed to the store and not confirmed yet.
     in_flight: bool,
     closing: bool,
@@ -476,7 +505,10 @@ impl Journal {
         let for_thread = Arc::clone(&shared);
         let writer = std::thread::Builder::new()
             .name("mcpward-audit".into())
-            .spawn(move || write_behind(&for_thread))
+            .spawn(move || {
+                lower_priority();
+                write_behind(&for_thread);
+            })
             .map_err(io_err(&shared.path))?;
         Ok(Journal {
             shared,
@@ -539,13 +571,11 @@ impl Journal {
         let ts = now();
         let mut bytes = Vec::with_capacity(256 * events.len());
         let first = state.next_n;
-        let mut entries = Vec::with_capacity(events.len());
         for (n, event) in (first..).zip(events) {
-            let entry = Entry::new(n, ts.clone(), event);
-            serde_json::to_writer(&mut bytes, &entry)
+            let detail = detail_text(&event.detail);
+            serde_json::to_writer(&mut bytes, &EntryRef::new(n, &ts, event, &detail))
                 .map_err(|e| io_err(std::io::Error::other(e)))?;
             bytes.push(b'\n');
-            entries.push(entry);
         }
         let before = state.len;
         let written = state.file.write_all(&bytes).and_then(|()| {
@@ -568,7 +598,11 @@ impl Journal {
         state.len = before + bytes.len() as u64;
         state.next_n = first + events.len() as u64;
         let was_idle = state.queue.is_empty();
-        state.queue.extend(entries);
+        if was_idle {
+            state.queue = bytes;
+        } else {
+            state.queue.extend_from_slice(&bytes);
+        }
         drop(state);
         if was_idle {
             self.shared.wake.notify_all();
@@ -627,6 +661,21 @@ const EMPTY_AT: u64 = 256 << 10;
 /// How long the background thread waits before it retries a batch the store refused.
 const RETRY: Duration = Duration::from_millis(100);
 
+/// The nice value the background thread runs at: on a busy machine, moving events into the
+/// store yields to the relay, whose messages each wait for their own (cheap) journal write.
+#[cfg(target_os = "linux")]
+const WRITER_NICE: i32 = 10;
+
+/// Lowers the calling thread's priority to [`WRITER_NICE`] (Linux: a thread id names just that
+/// thread). Best effort: the store still gets every event, only later.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        let tid = rustix::thread::gettid();
+        let _ = rustix::process::setpriority_process(Some(tid), WRITER_NICE);
+    }
+}
+
 /// The background thread: takes what the relay wrote, inserts it into the store, empties the
 /// file once the store holds all of it.
 fn write_behind(shared: &Shared) {
@@ -649,7 +698,8 @@ fn write_behind(shared: &Shared) {
         let batch = std::mem::take(&mut state.queue);
         state.in_flight = true;
         drop(state);
-        let result = shared.store.apply_entries(&shared.name, &batch);
+        let result = parse_lines(&batch, &shared.path)
+            .and_then(|entries| shared.store.apply_entries(&shared.name, &entries));
         let mut state = shared.state();
         state.in_flight = false;
         match result {
@@ -666,7 +716,7 @@ fn write_behind(shared: &Shared) {
             }
             Err(e) => {
                 let mut retry = batch;
-                retry.append(&mut state.queue);
+                retry.extend_from_slice(&state.queue);
                 state.queue = retry;
                 state.store_error = Some(error_chain(&e));
                 if state.closing {
@@ -678,6 +728,21 @@ fn write_behind(shared: &Shared) {
             }
         }
     }
+}
+
+/// The entries of lines this process wrote itself (each ends with a newline).
+fn parse_lines(lines: &[u8], path: &Path) -> Result<Vec<Entry>, AuditError> {
+    lines
+        .split_inclusive(|&b| b == b'\n')
+        .map(|line| {
+            serde_json::from_slice::<Entry>(line).map_err(|e| AuditError::Corrupt {
+                what: format!(
+                    "journal {}: an entry does not read back: {e}",
+                    path.display()
+                ),
+            })
+        })
+        .collect()
 }
 
 fn error_chain(err: &dyn std::error::Error) -> String {

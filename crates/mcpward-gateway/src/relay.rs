@@ -121,7 +121,15 @@ pub fn run(
     // Put mcpward's stdin and stdout back as they were (blocking) once the runtime is gone.
     #[cfg(unix)]
     let _restore = client_stdio::Restore::capture();
-    let result = runtime.block_on(relay(options, gate, AuditHandle::new(audit)));
+    // The loop runs as a task of its own, not as the `block_on` future: a task woken by another
+    // task on this thread (a reader with a frame) is simply queued, whereas waking the
+    // `block_on` future also wakes the I/O driver, one more `write()` and `epoll_wait` per
+    // message.
+    let result = runtime.block_on(async move {
+        tokio::spawn(relay(options, gate, AuditHandle::new(audit)))
+            .await
+            .unwrap_or_else(|e| Err(RunError::Runtime(std::io::Error::other(e))))
+    });
     // A read of our stdin may still be parked on its thread: do not wait for it.
     runtime.shutdown_background();
     result
