@@ -32,7 +32,7 @@
 mod encoding;
 mod extract;
 mod heuristics;
-mod keywords;
+pub(crate) mod keywords;
 mod rules;
 mod url;
 
