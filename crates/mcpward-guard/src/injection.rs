@@ -1156,9 +1156,10 @@ fn build() -> Option<Detector> {
 /// Cyrillic, CJK, Arabic, ... ones) can only occur where the text has a non-ASCII byte: their own
 /// automaton runs only on the stretches around such bytes, not at all on ASCII text.
 struct Anchors {
-    /// The ASCII anchors; its pattern ids index `ascii_ids`.
+    /// The ASCII anchors; its pattern ids index `ascii_ids` and `ascii_words`.
     ascii: Keywords,
     ascii_ids: Vec<usize>,
+    ascii_words: Vec<String>,
     /// The other anchors (all occurrences), with their ids and the longest one's length.
     other: Option<AhoCorasick>,
     other_ids: Vec<usize>,
@@ -1177,6 +1178,7 @@ impl Anchors {
         Some(Self {
             ascii: Keywords::new(&ascii_words)?,
             ascii_ids: ascii.iter().map(|(i, _)| *i).collect(),
+            ascii_words,
             other: if other.is_empty() {
                 None
             } else {
@@ -1205,6 +1207,11 @@ impl Anchors {
     fn find(&self, hay: &[u8]) -> Vec<(usize, usize, usize)> {
         let mut hits: Vec<Hit> = Vec::new();
         self.ascii.find_all(hay, &mut hits);
+        self.select(hay, &hits)
+    }
+
+    /// [`Anchors::find`] given the occurrences of the ASCII anchors (`ascii_words`).
+    fn select(&self, hay: &[u8], hits: &[Hit]) -> Vec<(usize, usize, usize)> {
         let mut all: Vec<(usize, usize, usize)> = hits
             .iter()
             .map(|h| (self.ascii_ids[h.pattern], h.start, h.end))
@@ -1331,28 +1338,50 @@ impl View<'_> {
     }
 }
 
+/// The ASCII anchors searched in text that needs no folding, by the pattern ids
+/// [`detect_unfolded`] takes; `None` when the rules could not be built.
+pub(crate) fn unfolded_ascii_anchors() -> Option<&'static [String]> {
+    DETECTOR
+        .as_ref()
+        .map(|det| det.plain.ascii_words.as_slice())
+}
+
 /// Scores `text` (already sanitized) for prompt injection. `hidden` are byte ranges of `text`
 /// that a reader does not see (hidden HTML); triggers inside them add `hidden-content`.
 pub(crate) fn detect(text: &str, hidden: &[Range<usize>]) -> Injection {
+    detect_with(text, hidden, None)
+}
+
+/// [`detect`] for a text in which nothing folds, given the occurrences of
+/// [`unfolded_ascii_anchors`] in it (found by the caller's own pass, in the order of their ends).
+pub(crate) fn detect_unfolded(text: &str, hidden: &[Range<usize>], hits: &[Hit]) -> Injection {
+    detect_with(text, hidden, Some(hits))
+}
+
+fn detect_with(text: &str, hidden: &[Range<usize>], unfolded: Option<&[Hit]>) -> Injection {
     let Some(det) = DETECTOR.as_ref() else {
         return fail_closed();
     };
-    let folded = Folded::new(text);
+    let folded = match unfolded {
+        Some(_) => Folded::unfolded(text),
+        None => Folded::new(text),
+    };
     let view = View {
         bytes: folded.text.as_bytes(),
     };
     let mut triggers: Vec<Trigger> = Vec::new();
     let mut weights: Vec<(&'static str, f32)> = Vec::new();
-    let anchors = match folded.text {
-        std::borrow::Cow::Borrowed(_) => &det.plain,
-        std::borrow::Cow::Owned(_) => {
+    let found = match (&folded.text, unfolded) {
+        (std::borrow::Cow::Borrowed(_), Some(hits)) => det.plain.select(view.bytes, hits),
+        (std::borrow::Cow::Borrowed(_), None) => det.plain.find(view.bytes),
+        (std::borrow::Cow::Owned(_), _) => {
             match det.folded.get_or_init(|| Anchors::new(&det.folded_anchors)) {
-                Some(a) => a,
+                Some(a) => a.find(view.bytes),
                 None => return fail_closed(),
             }
         }
     };
-    for (pattern, start, m_end) in anchors.find(view.bytes) {
+    for (pattern, start, m_end) in found {
         let rules = &det.anchor_rules[pattern];
         let first = view.bytes[start];
         if is_word(first) && start > 0 && is_word(view.bytes[start - 1]) {

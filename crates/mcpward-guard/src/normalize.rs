@@ -155,10 +155,6 @@ pub(crate) fn scan(text: &str) -> Scan {
     found
 }
 
-fn needs_cleaning(text: &str) -> bool {
-    scan(text).needs_cleaning
-}
-
 /// Removes ANSI escape sequences, invisible, bidi and tag characters; decodes the tags and
 /// counts hidden HTML. Borrows when there is nothing to remove.
 pub fn sanitize(text: &str) -> (Cow<'_, str>, Hidden) {
@@ -169,13 +165,22 @@ pub fn sanitize(text: &str) -> (Cow<'_, str>, Hidden) {
 
 /// [`sanitize`] without the HTML count.
 pub(crate) fn sanitize_only(text: &str) -> (Cow<'_, str>, Hidden) {
-    let mut hidden = Hidden::default();
-    let clean = if needs_cleaning(text) {
-        Cow::Owned(strip(text, &mut hidden))
-    } else {
-        Cow::Borrowed(text)
-    };
+    let (clean, hidden, _) = sanitize_scanned(text);
     (clean, hidden)
+}
+
+/// [`sanitize_only`], also telling whether the sanitized text holds a character that folds
+/// (what [`Folded::new`] would find), from the same pass over the text when nothing was removed.
+pub(crate) fn sanitize_scanned(text: &str) -> (Cow<'_, str>, Hidden, bool) {
+    let mut hidden = Hidden::default();
+    let found = scan(text);
+    if found.needs_cleaning {
+        let clean = strip(text, &mut hidden);
+        let needs_fold = found.needs_fold && scan(&clean).needs_fold;
+        (Cow::Owned(clean), hidden, needs_fold)
+    } else {
+        (Cow::Borrowed(text), hidden, found.needs_fold)
+    }
 }
 
 /// What follows an `ESC` or C1 introducer.
@@ -381,6 +386,14 @@ impl<'a> Folded<'a> {
             };
         }
         Self::fold(text)
+    }
+
+    /// `text` as it is, for a caller that knows nothing in it folds ([`sanitize_scanned`]).
+    pub(crate) fn unfolded(text: &'a str) -> Self {
+        Folded {
+            text: Cow::Borrowed(text),
+            map: Vec::new(),
+        }
     }
 
     /// Folds `text` unconditionally (used for the detector's own anchors as well).

@@ -19,8 +19,10 @@
 //! ```
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
-use crate::secrets::{SecretMatch, find_secrets};
+use crate::secrets::keywords::{Hit, Keywords};
+use crate::secrets::{SecretMatch, find_secrets, find_secrets_at, keyword_list};
 
 /// What [`sanitize`] removed from a text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -124,12 +126,48 @@ pub fn detect_injection(text: &str) -> Injection {
     crate::injection::detect(text, &hidden)
 }
 
+/// The keywords of `find_secrets` and the injection detector's ASCII anchors in one table, so
+/// that a text in which nothing folds (nearly every tool result) is scanned once for both.
+struct Shared {
+    table: Keywords,
+    /// Pattern ids below this are secrets' keywords; the rest, less this, are anchors.
+    secrets: usize,
+}
+
+static SHARED: LazyLock<Option<Shared>> = LazyLock::new(|| {
+    let mut words = keyword_list().to_vec();
+    let secrets = words.len();
+    words.extend_from_slice(crate::injection::unfolded_ascii_anchors()?);
+    Some(Shared {
+        table: Keywords::new(&words)?,
+        secrets,
+    })
+});
+
 /// Sanitizes `text`, then checks it for injection and secrets.
 pub fn screen(text: &str) -> Screened<'_> {
-    let (clean, mut hidden) = crate::normalize::sanitize_only(text);
+    let (clean, mut hidden, needs_fold) = crate::normalize::sanitize_scanned(text);
     let regions = crate::normalize::hidden_html(&clean);
     hidden.html = regions.len();
-    let mut injection = crate::injection::detect(&clean, &regions);
+    let (mut injection, secrets) = match SHARED.as_ref() {
+        Some(shared) if !needs_fold => {
+            let mut hits = Vec::new();
+            shared.table.find_all(clean.as_bytes(), &mut hits);
+            let (secret_hits, mut anchor_hits): (Vec<Hit>, Vec<Hit>) =
+                hits.into_iter().partition(|h| h.pattern < shared.secrets);
+            for h in &mut anchor_hits {
+                h.pattern -= shared.secrets;
+            }
+            (
+                crate::injection::detect_unfolded(&clean, &regions, &anchor_hits),
+                find_secrets_at(&clean, secret_hits),
+            )
+        }
+        _ => (
+            crate::injection::detect(&clean, &regions),
+            find_secrets(&clean),
+        ),
+    };
     if let Some(tags) = &hidden.tags {
         // What invisible tag characters spelled is hidden content by construction.
         let whole = std::iter::once(0..tags.len()).collect::<Vec<_>>();
@@ -139,11 +177,52 @@ pub fn screen(text: &str) -> Screened<'_> {
             injection.detected = inner.detected;
         }
     }
-    let secrets = find_secrets(&clean);
     Screened {
         text: clean,
         hidden,
         injection,
         secrets,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one pass [`screen`] makes for both checks over text in which nothing folds finds what
+    /// [`detect_injection`] and [`find_secrets`] find with their own passes: on labelled
+    /// credentials, injection attacks and documentation, in short pieces and whole (long texts
+    /// are scanned in four lanes).
+    #[test]
+    fn one_pass_finds_what_two_find() {
+        let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
+        let mut pieces: Vec<String> = Vec::new();
+        for file in [
+            "gitleaks-cases.jsonl",
+            "detect-secrets-cases.jsonl",
+            "injection-attacks.jsonl",
+        ] {
+            let body = std::fs::read_to_string(format!("{data}{file}")).expect("data readable");
+            pieces.extend(body.lines().map(|l| l.replace("\\n", "\n")));
+        }
+        pieces.push(
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+                .expect("README readable"),
+        );
+        let whole = pieces.join("\n");
+        pieces.push(whole);
+        let (mut secrets, mut detected) = (0, 0);
+        for piece in &pieces {
+            // Only what folds takes the other path.
+            let text: String = piece.chars().filter(char::is_ascii).collect();
+            let (clean, _, needs_fold) = crate::normalize::sanitize_scanned(&text);
+            assert!(!needs_fold);
+            let s = screen(&text);
+            assert_eq!(s.secrets, find_secrets(&clean), "{text}");
+            assert_eq!(s.injection, detect_injection(&clean), "{text}");
+            secrets += s.secrets.len();
+            detected += usize::from(s.injection.detected);
+        }
+        assert!(secrets > 100 && detected > 100, "{secrets} {detected}");
     }
 }
