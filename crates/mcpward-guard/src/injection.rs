@@ -1338,12 +1338,26 @@ impl View<'_> {
     }
 }
 
-/// The ASCII anchors searched in text that needs no folding, by the pattern ids
-/// [`detect_unfolded`] takes; `None` when the rules could not be built.
-pub(crate) fn unfolded_ascii_anchors() -> Option<&'static [String]> {
-    DETECTOR
-        .as_ref()
-        .map(|det| det.plain.ascii_words.as_slice())
+/// The ASCII anchors searched in text that needs no folding (`folded` false) or in folded
+/// text, by the pattern ids [`detect_prescanned`] takes; `None` when the rules could not be
+/// built.
+pub(crate) fn ascii_anchors(folded: bool) -> Option<&'static [String]> {
+    let det = DETECTOR.as_ref()?;
+    let anchors = if folded {
+        det.folded_anchors()?
+    } else {
+        &det.plain
+    };
+    Some(anchors.ascii_words.as_slice())
+}
+
+impl Detector {
+    /// The anchors of folded text, built on first use.
+    fn folded_anchors(&self) -> Option<&Anchors> {
+        self.folded
+            .get_or_init(|| Anchors::new(&self.folded_anchors))
+            .as_ref()
+    }
 }
 
 /// Scores `text` (already sanitized) for prompt injection. `hidden` are byte ranges of `text`
@@ -1352,34 +1366,44 @@ pub(crate) fn detect(text: &str, hidden: &[Range<usize>]) -> Injection {
     detect_with(text, hidden, None)
 }
 
-/// [`detect`] for a text in which nothing folds, given the occurrences of
-/// [`unfolded_ascii_anchors`] in it (found by the caller's own pass, in the order of their ends).
-pub(crate) fn detect_unfolded(text: &str, hidden: &[Range<usize>], hits: &[Hit]) -> Injection {
-    detect_with(text, hidden, Some(hits))
+/// [`detect`] given `text`'s folded form and the occurrences of the [`ascii_anchors`] of that
+/// form in it (found by the caller's own pass, in the order of their ends).
+pub(crate) fn detect_prescanned(
+    text: &str,
+    hidden: &[Range<usize>],
+    folded: Folded<'_>,
+    hits: &[Hit],
+) -> Injection {
+    detect_with(text, hidden, Some((folded, hits)))
 }
 
-fn detect_with(text: &str, hidden: &[Range<usize>], unfolded: Option<&[Hit]>) -> Injection {
+fn detect_with(
+    text: &str,
+    hidden: &[Range<usize>],
+    prescanned: Option<(Folded<'_>, &[Hit])>,
+) -> Injection {
     let Some(det) = DETECTOR.as_ref() else {
         return fail_closed();
     };
-    let folded = match unfolded {
-        Some(_) => Folded::unfolded(text),
-        None => Folded::new(text),
+    let (folded, hits) = match prescanned {
+        Some((folded, hits)) => (folded, Some(hits)),
+        None => (Folded::new(text), None),
     };
     let view = View {
         bytes: folded.text.as_bytes(),
     };
     let mut triggers: Vec<Trigger> = Vec::new();
     let mut weights: Vec<(&'static str, f32)> = Vec::new();
-    let found = match (&folded.text, unfolded) {
-        (std::borrow::Cow::Borrowed(_), Some(hits)) => det.plain.select(view.bytes, hits),
-        (std::borrow::Cow::Borrowed(_), None) => det.plain.find(view.bytes),
-        (std::borrow::Cow::Owned(_), _) => {
-            match det.folded.get_or_init(|| Anchors::new(&det.folded_anchors)) {
-                Some(a) => a.find(view.bytes),
-                None => return fail_closed(),
-            }
-        }
+    let anchors = match folded.text {
+        std::borrow::Cow::Borrowed(_) => &det.plain,
+        std::borrow::Cow::Owned(_) => match det.folded_anchors() {
+            Some(a) => a,
+            None => return fail_closed(),
+        },
+    };
+    let found = match hits {
+        Some(hits) => anchors.select(view.bytes, hits),
+        None => anchors.find(view.bytes),
     };
     for (pattern, start, m_end) in found {
         let rules = &det.anchor_rules[pattern];

@@ -15,6 +15,8 @@
 //! without such characters (ASCII, punctuation, emoji, CJK) is neither copied nor folded.
 
 use std::borrow::Cow;
+
+use crate::secrets::keywords::Hit;
 use std::ops::Range;
 
 use unicode_normalization::UnicodeNormalization;
@@ -468,6 +470,32 @@ impl<'a> Folded<'a> {
             start -= 1;
         }
         start..end
+    }
+
+    /// Keeps the keyword occurrences (found in the folded text) that lie in kept text, where
+    /// they are occurrences in the source too, and moves them to source offsets. An ASCII
+    /// keyword's occurrences in the source are exactly these: a folded character is not ASCII.
+    pub(crate) fn kept_in_source(&self, hits: &mut Vec<Hit>) {
+        if self.map.is_empty() {
+            return;
+        }
+        let len = self.text.len();
+        hits.retain_mut(|h| {
+            let k = self
+                .map
+                .partition_point(|&(f, _, _)| f <= h.start)
+                .saturating_sub(1);
+            let Some(&(f, s, false)) = self.map.get(k) else {
+                return false;
+            };
+            let segment_end = self.map.get(k + 1).map_or(len, |&(next, _, _)| next);
+            if h.start < f || h.end > segment_end {
+                return false;
+            }
+            h.start = s + (h.start - f);
+            h.end = s + (h.end - f);
+            true
+        });
     }
 }
 

@@ -21,6 +21,7 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
+use crate::normalize::Folded;
 use crate::secrets::keywords::{Hit, Keywords};
 use crate::secrets::{SecretMatch, find_secrets, find_secrets_at, keyword_list};
 
@@ -127,43 +128,63 @@ pub fn detect_injection(text: &str) -> Injection {
 }
 
 /// The keywords of `find_secrets` and the injection detector's ASCII anchors in one table, so
-/// that a text in which nothing folds (nearly every tool result) is scanned once for both.
+/// that a text is scanned once for both.
 struct Shared {
     table: Keywords,
     /// Pattern ids below this are secrets' keywords; the rest, less this, are anchors.
     secrets: usize,
 }
 
-static SHARED: LazyLock<Option<Shared>> = LazyLock::new(|| {
-    let mut words = keyword_list().to_vec();
-    let secrets = words.len();
-    words.extend_from_slice(crate::injection::unfolded_ascii_anchors()?);
-    Some(Shared {
-        table: Keywords::new(&words)?,
-        secrets,
-    })
-});
+impl Shared {
+    fn new(folded: bool) -> Option<Self> {
+        let mut words = keyword_list().to_vec();
+        let secrets = words.len();
+        words.extend_from_slice(crate::injection::ascii_anchors(folded)?);
+        Some(Shared {
+            table: Keywords::new(&words)?,
+            secrets,
+        })
+    }
+}
+
+/// For text in which nothing folds (nearly every tool result) and for folded text.
+static SHARED: LazyLock<Option<Shared>> = LazyLock::new(|| Shared::new(false));
+static SHARED_FOLDED: LazyLock<Option<Shared>> = LazyLock::new(|| Shared::new(true));
 
 /// Sanitizes `text`, then checks it for injection and secrets.
+///
+/// One table pass over the text (its folded form, when something in it folds) finds both the
+/// secrets' keywords and the injection anchors.
 pub fn screen(text: &str) -> Screened<'_> {
     let (clean, mut hidden, needs_fold) = crate::normalize::sanitize_scanned(text);
     let regions = crate::normalize::hidden_html(&clean);
     hidden.html = regions.len();
-    let (mut injection, secrets) = match SHARED.as_ref() {
-        Some(shared) if !needs_fold => {
+    let shared = if needs_fold {
+        SHARED_FOLDED.as_ref()
+    } else {
+        SHARED.as_ref()
+    };
+    let (mut injection, secrets) = match shared {
+        Some(shared) => {
+            let folded = if needs_fold {
+                Folded::fold(&clean)
+            } else {
+                Folded::unfolded(&clean)
+            };
             let mut hits = Vec::new();
-            shared.table.find_all(clean.as_bytes(), &mut hits);
-            let (secret_hits, mut anchor_hits): (Vec<Hit>, Vec<Hit>) =
+            shared.table.find_all(folded.text.as_bytes(), &mut hits);
+            let (mut secret_hits, mut anchor_hits): (Vec<Hit>, Vec<Hit>) =
                 hits.into_iter().partition(|h| h.pattern < shared.secrets);
             for h in &mut anchor_hits {
                 h.pattern -= shared.secrets;
             }
+            folded.kept_in_source(&mut secret_hits);
             (
-                crate::injection::detect_unfolded(&clean, &regions, &anchor_hits),
+                crate::injection::detect_prescanned(&clean, &regions, folded, &anchor_hits),
                 find_secrets_at(&clean, secret_hits),
             )
         }
-        _ => (
+        None => (
             crate::injection::detect(&clean, &regions),
             find_secrets(&clean),
         ),
@@ -213,15 +234,18 @@ mod tests {
         pieces.push(whole);
         let (mut secrets, mut detected) = (0, 0);
         for piece in &pieces {
-            // Only what folds takes the other path.
-            let text: String = piece.chars().filter(char::is_ascii).collect();
-            let (clean, _, needs_fold) = crate::normalize::sanitize_scanned(&text);
-            assert!(!needs_fold);
-            let s = screen(&text);
-            assert_eq!(s.secrets, find_secrets(&clean), "{text}");
-            assert_eq!(s.injection, detect_injection(&clean), "{text}");
-            secrets += s.secrets.len();
-            detected += usize::from(s.injection.detected);
+            // In ASCII only (nothing folds), and with folding characters added.
+            let ascii: String = piece.chars().filter(char::is_ascii).collect();
+            let accents = ascii.replace(". ", ". Café — Ｔｏｋｅｎ ｉｇｎｏｒｅ naïve ");
+            for text in [&ascii, &accents] {
+                let (clean, _, needs_fold) = crate::normalize::sanitize_scanned(text);
+                assert_eq!(needs_fold, text != &ascii, "{text}");
+                let s = screen(text);
+                assert_eq!(s.secrets, find_secrets(&clean), "{text}");
+                assert_eq!(s.injection, detect_injection(&clean), "{text}");
+                secrets += s.secrets.len();
+                detected += usize::from(s.injection.detected);
+            }
         }
         assert!(secrets > 100 && detected > 100, "{secrets} {detected}");
     }
