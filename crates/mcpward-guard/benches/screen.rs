@@ -10,6 +10,8 @@
 //! twice on each text and exits, for instruction counts under
 //! `valgrind --tool=callgrind --toggle-collect='screen::measured*'` (counted: the second call of
 //! `measured_screen`, `measured_guard` and `measured_secrets`, which callgrind reports apart).
+//! With `SCREEN_BENCH_REPEAT=N` as well it runs `screen` N times on that text instead (for the
+//! user CPU time of many runs).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -53,7 +55,11 @@ fn collect(dir: &Path, out: &mut String) {
 
 /// The repository's documentation, repeated up to at least `min` bytes.
 fn prose(min: usize) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // `SCREEN_BENCH_ROOT` points two builds at the same documentation.
+    let root = std::env::var_os("SCREEN_BENCH_ROOT").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."),
+        std::path::PathBuf::from,
+    );
     let mut once = String::new();
     collect(&root, &mut once);
     assert!(
@@ -96,6 +102,18 @@ fn measured_secrets(text: &str) -> usize {
 /// that is not toggled).
 fn once(docs: &str, tool: &str) {
     let only = std::env::var("SCREEN_BENCH_ONCE").unwrap_or_default();
+    if let Some(times) = std::env::var("SCREEN_BENCH_REPEAT")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        // `screen` on one text this many times, for its CPU time (`time`'s user seconds, less
+        // those of one run), which sharing the machine does not inflate as it does wall time.
+        let text = if only == "tool-result-4k" { tool } else { docs };
+        for _ in 0..times {
+            black_box(screen(black_box(text)));
+        }
+        return;
+    }
     let texts = [("docs", docs), ("tool-result-4k", tool)];
     for (name, text) in texts {
         if only != "1" && only != name {

@@ -2,10 +2,13 @@
 //!
 //! Two layers:
 //!
-//! 1. A prefilter: one Aho-Corasick automaton (a DFA, ASCII case-insensitive) over a few hundred
-//!    short anchor phrases (`ignore`, `<|im_start|>`, `your response`, `do not tell`, ...). Text
-//!    without any anchor is done after one pass; clean ASCII text is searched in place, anything
-//!    else in its [`Folded`] form (NFKC, confusables, lowercase).
+//! 1. A prefilter: a few hundred short anchor phrases (`ignore`, `<|im_start|>`, `your
+//!    response`, `do not tell`, ...), ASCII case-insensitive, found in one pass ([`Anchors`]: a
+//!    flat transition table for the ASCII ones, which [`screen`](crate::screen::screen) shares
+//!    with the secrets' keywords, and an Aho-Corasick automaton for the others that runs only
+//!    near their bytes). Text without any anchor is done after that pass; text in which nothing
+//!    folds is searched in place, anything else in its [`Folded`] form (NFKC, confusables,
+//!    lowercase).
 //! 2. Scoring: each anchor hit runs its rules' confirmation patterns (anchored regexes over a
 //!    short window, plus context checks such as "at the start of a line"). A confirmed rule is a
 //!    [`Trigger`] with a signal name and a weight; a signal's weight is the strongest of its

@@ -3,10 +3,11 @@
 //! The text is first sanitized ([`sanitize`]: ANSI escape sequences, invisible and bidi
 //! controls, Unicode tag characters removed, the tags decoded so a report can show what they
 //! said, hidden HTML counted), then checked for prompt injection ([`detect_injection`]: anchor
-//! phrases found by one automaton pass over a folded view of the text, confirmed by patterns,
-//! scored per signal) and for credentials. What the tags spelled is screened too. Every offset
-//! in a [`Screened`] refers to its sanitized [`Screened::text`]. Clean ASCII text is neither
-//! copied nor folded.
+//! phrases found in a folded view of the text, confirmed by patterns, scored per signal) and for
+//! credentials. One table pass over the text finds both the anchors and the keywords the
+//! credential rules start at. What the tags spelled is screened too. Every offset in a
+//! [`Screened`] refers to its sanitized [`Screened::text`]. Text in which nothing folds is
+//! neither copied nor folded.
 //!
 //! `docs/screening.md` lists the signals, their limits and the evaluation harness.
 //!
