@@ -15,13 +15,12 @@
 //! without such characters (ASCII, punctuation, emoji, CJK) is neither copied nor folded.
 
 use std::borrow::Cow;
-
-use crate::secrets::keywords::Hit;
 use std::ops::Range;
 
 use unicode_normalization::UnicodeNormalization;
 
 use crate::screen::Hidden;
+use crate::secrets::keywords::Hit;
 
 const ESC: char = '\u{1b}';
 
