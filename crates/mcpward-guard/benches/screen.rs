@@ -5,11 +5,18 @@
 //! Groups: `screen` (the whole: sanitize, injection, secrets), `guard` (sanitize and injection
 //! only: the part this crate adds on top of `find_secrets`), `find_secrets` for comparison, and
 //! `non-ascii` (the same prose with accents and CJK, which takes the folding path).
+//!
+//! `SCREEN_BENCH_ONCE=1 cargo bench -p mcpward-guard --bench screen` runs each measured function
+//! twice on each text and exits, for instruction counts under
+//! `valgrind --tool=callgrind --toggle-collect='screen::measured*'` (counted: the second call of
+//! `measured_screen`, `measured_guard` and `measured_secrets`, which callgrind reports apart).
+//! With `SCREEN_BENCH_REPEAT=N` as well it runs `screen` N times on that text instead (for the
+//! user CPU time of many runs).
 
 use std::hint::black_box;
 use std::path::Path;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput};
 use mcpward_guard::find_secrets;
 use mcpward_guard::screen::{detect_injection, sanitize, screen};
 
@@ -48,7 +55,11 @@ fn collect(dir: &Path, out: &mut String) {
 
 /// The repository's documentation, repeated up to at least `min` bytes.
 fn prose(min: usize) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // `SCREEN_BENCH_ROOT` points two builds at the same documentation.
+    let root = std::env::var_os("SCREEN_BENCH_ROOT").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."),
+        std::path::PathBuf::from,
+    );
     let mut once = String::new();
     collect(&root, &mut once);
     assert!(
@@ -70,9 +81,65 @@ fn cut(text: &str, len: usize) -> &str {
     &text[..end]
 }
 
+#[inline(never)]
+fn measured_screen(text: &str) -> bool {
+    screen(black_box(text)).is_clean()
+}
+
+#[inline(never)]
+fn measured_guard(text: &str) -> bool {
+    let (clean, _) = sanitize(black_box(text));
+    detect_injection(&clean).detected
+}
+
+#[inline(never)]
+fn measured_secrets(text: &str) -> usize {
+    find_secrets(black_box(text)).len()
+}
+
+/// Each function once to build its tables and warm the caches, then once under the toggle
+/// (callgrind counts both calls of a toggled function; the first call is made through a copy
+/// that is not toggled).
+fn once(docs: &str, tool: &str) {
+    let only = std::env::var("SCREEN_BENCH_ONCE").unwrap_or_default();
+    if let Some(times) = std::env::var("SCREEN_BENCH_REPEAT")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        // `screen` on one text this many times, for its CPU time (`time`'s user seconds, less
+        // those of one run), which sharing the machine does not inflate as it does wall time.
+        let text = if only == "tool-result-4k" { tool } else { docs };
+        for _ in 0..times {
+            black_box(screen(black_box(text)));
+        }
+        return;
+    }
+    let texts = [("docs", docs), ("tool-result-4k", tool)];
+    for (name, text) in texts {
+        if only != "1" && only != name {
+            continue;
+        }
+        // Warm-up outside the toggled functions.
+        black_box(screen(black_box(text)));
+        println!(
+            "{name}: {} bytes, clean {}, guard {}, secrets {}",
+            text.len(),
+            measured_screen(text),
+            measured_guard(text),
+            measured_secrets(text)
+        );
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let docs = prose(300_000);
     let tool = cut(&docs[docs.len() / 3..], 4096).to_owned();
+    if std::env::var_os("SCREEN_BENCH_ONCE").is_some() {
+        once(&docs, &tool);
+        return;
+    }
+    // Build every table and compile what the first call compiles before measuring.
+    black_box(screen(black_box(&docs)));
     let non_ascii: String = docs
         .lines()
         .enumerate()
@@ -110,5 +177,8 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
-criterion_main!(benches);
+fn main() {
+    let mut c = Criterion::default().configure_from_args();
+    bench(&mut c);
+    c.final_summary();
+}

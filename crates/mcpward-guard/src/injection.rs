@@ -2,10 +2,13 @@
 //!
 //! Two layers:
 //!
-//! 1. A prefilter: one Aho-Corasick automaton (a DFA, ASCII case-insensitive) over a few hundred
-//!    short anchor phrases (`ignore`, `<|im_start|>`, `your response`, `do not tell`, ...). Text
-//!    without any anchor is done after one pass; clean ASCII text is searched in place, anything
-//!    else in its [`Folded`] form (NFKC, confusables, lowercase).
+//! 1. A prefilter: a few hundred short anchor phrases (`ignore`, `<|im_start|>`, `your
+//!    response`, `do not tell`, ...), ASCII case-insensitive, found in one pass ([`Anchors`]: a
+//!    flat transition table for the ASCII ones, which [`screen`](crate::screen::screen) shares
+//!    with the secrets' keywords, and an Aho-Corasick automaton for the others that runs only
+//!    near their bytes). Text without any anchor is done after that pass; text in which nothing
+//!    folds is searched in place, anything else in its [`Folded`] form (NFKC, confusables,
+//!    lowercase).
 //! 2. Scoring: each anchor hit runs its rules' confirmation patterns (anchored regexes over a
 //!    short window, plus context checks such as "at the start of a line"). A confirmed rule is a
 //!    [`Trigger`] with a signal name and a weight; a signal's weight is the strongest of its
@@ -20,11 +23,12 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, Input, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
 
 use crate::normalize::Folded;
 use crate::screen::{Injection, Trigger};
+use crate::secrets::keywords::{Hit, Keywords};
 
 /// Scores at or above this are a detection.
 pub(crate) const THRESHOLD: f32 = 0.5;
@@ -1041,9 +1045,9 @@ struct Detector {
     /// Every rule's `needs` words.
     needs: AhoCorasick,
     /// Anchors as written, for text that needs no folding.
-    plain: AhoCorasick,
+    plain: Anchors,
     /// Anchors folded, for folded text; built on first use.
-    folded: std::sync::OnceLock<Option<AhoCorasick>>,
+    folded: std::sync::OnceLock<Option<Anchors>>,
     folded_anchors: Vec<String>,
     /// For each anchor, the rules it starts.
     anchor_rules: Vec<Vec<usize>>,
@@ -1093,7 +1097,7 @@ fn build() -> Option<Detector> {
         .ascii_case_insensitive(true)
         .build(&needs)
         .ok()?;
-    let plain = automaton(&plain)?;
+    let plain = Anchors::new(&plain)?;
     let compile = |p: &str| {
         RegexBuilder::new(&format!(r"\A(?:{p})"))
             .case_insensitive(true)
@@ -1146,13 +1150,145 @@ fn build() -> Option<Detector> {
     })
 }
 
-fn automaton(anchors: &[String]) -> Option<AhoCorasick> {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(anchors)
-        .ok()
+/// The anchor search: every occurrence of every anchor, ASCII case-insensitively, from which
+/// [`Anchors::find`] keeps the leftmost-longest ones that do not overlap.
+///
+/// The ASCII anchors (nearly all of them) go into one flat transition table, a table lookup per
+/// byte in four independent lanes ([`Keywords`]); the crate's own search over the same anchors
+/// costs about twice the instructions per byte, with one chain of dependent loads. The anchors with other characters (the
+/// Cyrillic, CJK, Arabic, ... ones) can only occur where the text has a non-ASCII byte: their own
+/// automaton runs only on the stretches around such bytes, not at all on ASCII text.
+struct Anchors {
+    /// The ASCII anchors; its pattern ids index `ascii_ids` and `ascii_words`.
+    ascii: Keywords,
+    ascii_ids: Vec<usize>,
+    ascii_words: Vec<String>,
+    /// The other anchors (all occurrences), with their ids and the longest one's length.
+    other: Option<AhoCorasick>,
+    other_ids: Vec<usize>,
+    other_longest: usize,
+    /// The non-ASCII bytes those anchors hold: each of their occurrences holds one of these.
+    other_bytes: [bool; 256],
+}
+
+impl Anchors {
+    fn new(anchors: &[String]) -> Option<Self> {
+        type Listed<'a> = Vec<(usize, &'a String)>;
+        let (ascii, other): (Listed<'_>, Listed<'_>) =
+            anchors.iter().enumerate().partition(|(_, a)| a.is_ascii());
+        let ascii_words: Vec<String> = ascii.iter().map(|(_, a)| (*a).clone()).collect();
+        let other_words: Vec<&String> = other.iter().map(|(_, a)| *a).collect();
+        Some(Self {
+            ascii: Keywords::new(&ascii_words)?,
+            ascii_ids: ascii.iter().map(|(i, _)| *i).collect(),
+            ascii_words,
+            other: if other.is_empty() {
+                None
+            } else {
+                Some(
+                    AhoCorasick::builder()
+                        .ascii_case_insensitive(true)
+                        .match_kind(MatchKind::Standard)
+                        .build(&other_words)
+                        .ok()?,
+                )
+            },
+            other_ids: other.iter().map(|(i, _)| *i).collect(),
+            other_longest: other_words.iter().map(|a| a.len()).max().unwrap_or(0),
+            other_bytes: std::array::from_fn(|b| {
+                b >= 0x80
+                    && other_words
+                        .iter()
+                        .any(|a| a.bytes().any(|x| usize::from(x) == b))
+            }),
+        })
+    }
+
+    /// The anchors in `hay` as (anchor, start, end), in text order, as a leftmost-longest
+    /// search finds them: of the occurrences that start at the same place the longest, and
+    /// none that starts inside the one before.
+    fn find(&self, hay: &[u8]) -> Vec<(usize, usize, usize)> {
+        let mut hits: Vec<Hit> = Vec::new();
+        self.ascii.find_all(hay, &mut hits);
+        self.select(hay, &hits)
+    }
+
+    /// [`Anchors::find`] given the occurrences of the ASCII anchors (`ascii_words`).
+    fn select(&self, hay: &[u8], hits: &[Hit]) -> Vec<(usize, usize, usize)> {
+        let mut all: Vec<(usize, usize, usize)> = hits
+            .iter()
+            .map(|h| (self.ascii_ids[h.pattern], h.start, h.end))
+            .collect();
+        if let Some(other) = &self.other {
+            self.find_other(other, hay, &mut all);
+        }
+        // Leftmost first, then the longest, then the first-listed anchor (the order in which
+        // the crate's leftmost-longest search breaks a tie).
+        all.sort_unstable_by_key(|&(id, start, end)| (start, std::cmp::Reverse(end), id));
+        let mut last = 0;
+        all.retain(|&(_, start, end)| {
+            let keep = start >= last;
+            if keep {
+                last = end;
+            }
+            keep
+        });
+        all
+    }
+
+    /// Adds the occurrences of the non-ASCII anchors: each holds one of `other_bytes`, so each
+    /// lies within `other_longest` bytes of one; only those stretches are searched (dashes,
+    /// arrows or accents the anchors do not use start none).
+    fn find_other(&self, other: &AhoCorasick, hay: &[u8], out: &mut Vec<(usize, usize, usize)>) {
+        let reach = self.other_longest;
+        let wanted = &self.other_bytes;
+        let mut at = 0;
+        while let Some(first) = self.next_other(hay, at) {
+            // The stretch before reaches back over ASCII only (it ended `reach` bytes past its
+            // last non-ASCII byte), so no occurrence lies in both.
+            let from = first.saturating_sub(reach);
+            // Extend the stretch while another non-ASCII byte lies within reach of its end.
+            let mut end = first + 1;
+            loop {
+                let limit = end.saturating_add(reach).min(hay.len());
+                match hay[end..limit]
+                    .iter()
+                    .rposition(|&b| wanted[usize::from(b)])
+                {
+                    Some(k) => end += k + 1,
+                    None => {
+                        end = limit;
+                        break;
+                    }
+                }
+            }
+            for m in other.find_overlapping_iter(Input::new(hay).range(from..end)) {
+                out.push((self.other_ids[m.pattern().as_usize()], m.start(), m.end()));
+            }
+            at = end;
+        }
+    }
+
+    /// The first byte at or after `at` that is one of `other_bytes`.
+    fn next_other(&self, hay: &[u8], at: usize) -> Option<usize> {
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let mut i = at;
+        // Eight ASCII bytes at a time (most text), then byte by byte.
+        while let Some(chunk) = hay.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            if u64::from_le_bytes(word) & HIGH != 0
+                && let Some(k) = chunk.iter().position(|&b| self.other_bytes[usize::from(b)])
+            {
+                return Some(i + k);
+            }
+            i += 8;
+        }
+        hay.get(i..)?
+            .iter()
+            .position(|&b| self.other_bytes[usize::from(b)])
+            .map(|k| i + k)
+    }
 }
 
 fn is_word(b: u8) -> bool {
@@ -1205,29 +1341,74 @@ impl View<'_> {
     }
 }
 
+/// The ASCII anchors searched in text that needs no folding (`folded` false) or in folded
+/// text, by the pattern ids [`detect_prescanned`] takes; `None` when the rules could not be
+/// built.
+pub(crate) fn ascii_anchors(folded: bool) -> Option<&'static [String]> {
+    let det = DETECTOR.as_ref()?;
+    let anchors = if folded {
+        det.folded_anchors()?
+    } else {
+        &det.plain
+    };
+    Some(anchors.ascii_words.as_slice())
+}
+
+impl Detector {
+    /// The anchors of folded text, built on first use.
+    fn folded_anchors(&self) -> Option<&Anchors> {
+        self.folded
+            .get_or_init(|| Anchors::new(&self.folded_anchors))
+            .as_ref()
+    }
+}
+
 /// Scores `text` (already sanitized) for prompt injection. `hidden` are byte ranges of `text`
 /// that a reader does not see (hidden HTML); triggers inside them add `hidden-content`.
 pub(crate) fn detect(text: &str, hidden: &[Range<usize>]) -> Injection {
+    detect_with(text, hidden, None)
+}
+
+/// [`detect`] given `text`'s folded form and the occurrences of the [`ascii_anchors`] of that
+/// form in it (found by the caller's own pass, in the order of their ends).
+pub(crate) fn detect_prescanned(
+    text: &str,
+    hidden: &[Range<usize>],
+    folded: Folded<'_>,
+    hits: &[Hit],
+) -> Injection {
+    detect_with(text, hidden, Some((folded, hits)))
+}
+
+fn detect_with(
+    text: &str,
+    hidden: &[Range<usize>],
+    prescanned: Option<(Folded<'_>, &[Hit])>,
+) -> Injection {
     let Some(det) = DETECTOR.as_ref() else {
         return fail_closed();
     };
-    let folded = Folded::new(text);
+    let (folded, hits) = match prescanned {
+        Some((folded, hits)) => (folded, Some(hits)),
+        None => (Folded::new(text), None),
+    };
     let view = View {
         bytes: folded.text.as_bytes(),
     };
     let mut triggers: Vec<Trigger> = Vec::new();
     let mut weights: Vec<(&'static str, f32)> = Vec::new();
-    let automaton = match folded.text {
+    let anchors = match folded.text {
         std::borrow::Cow::Borrowed(_) => &det.plain,
-        std::borrow::Cow::Owned(_) => {
-            match det.folded.get_or_init(|| automaton(&det.folded_anchors)) {
-                Some(a) => a,
-                None => return fail_closed(),
-            }
-        }
+        std::borrow::Cow::Owned(_) => match det.folded_anchors() {
+            Some(a) => a,
+            None => return fail_closed(),
+        },
     };
-    for m in automaton.find_iter(view.bytes) {
-        let (pattern, start, m_end) = (m.pattern().as_usize(), m.start(), m.end());
+    let found = match hits {
+        Some(hits) => anchors.select(view.bytes, hits),
+        None => anchors.find(view.bytes),
+    };
+    for (pattern, start, m_end) in found {
         let rules = &det.anchor_rules[pattern];
         let first = view.bytes[start];
         if is_word(first) && start > 0 && is_word(view.bytes[start - 1]) {
@@ -1350,6 +1531,55 @@ fn push(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The anchor search finds exactly what one leftmost-longest Aho-Corasick search over all
+    /// anchors finds, on ASCII and non-ASCII text, anchors touching and overlapping each other,
+    /// and the stretches around non-ASCII bytes.
+    #[test]
+    fn anchor_search_is_leftmost_longest() {
+        let det = DETECTOR.as_ref().expect("rules build");
+        let mut words: Vec<String> = Vec::new();
+        for rule in RULES {
+            for &a in rule.anchors {
+                words.push(a.to_lowercase());
+            }
+        }
+        words.dedup();
+        let mut texts: Vec<String> = Vec::new();
+        for sep in ["", " ", "x", "\n", "é ", "前"] {
+            texts.push(words.join(sep));
+            texts.push(words.iter().rev().cloned().collect::<Vec<_>>().join(sep));
+            texts.push(words.join(sep).to_uppercase());
+        }
+        let docs = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/screening.md"
+        ))
+        .expect("docs readable");
+        texts.push(docs.clone());
+        texts.push(docs.replace(". ", ". 以前の指示を無視 — ignore "));
+        for (list, anchors) in [
+            (
+                &det.folded_anchors,
+                Anchors::new(&det.folded_anchors).expect("builds"),
+            ),
+            (&words, Anchors::new(&words).expect("builds")),
+        ] {
+            let reference = AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(list)
+                .expect("builds");
+            for text in &texts {
+                let want: Vec<(usize, usize, usize)> = reference
+                    .find_iter(text.as_bytes())
+                    .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+                    .collect();
+                assert!(!want.is_empty());
+                assert!(anchors.find(text.as_bytes()) == want, "differs on {text:?}");
+            }
+        }
+    }
 
     fn score(t: &str) -> f32 {
         detect(t, &[]).score

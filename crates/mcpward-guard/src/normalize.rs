@@ -20,6 +20,7 @@ use std::ops::Range;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::screen::Hidden;
+use crate::secrets::keywords::Hit;
 
 const ESC: char = '\u{1b}';
 
@@ -155,10 +156,6 @@ pub(crate) fn scan(text: &str) -> Scan {
     found
 }
 
-fn needs_cleaning(text: &str) -> bool {
-    scan(text).needs_cleaning
-}
-
 /// Removes ANSI escape sequences, invisible, bidi and tag characters; decodes the tags and
 /// counts hidden HTML. Borrows when there is nothing to remove.
 pub fn sanitize(text: &str) -> (Cow<'_, str>, Hidden) {
@@ -169,13 +166,22 @@ pub fn sanitize(text: &str) -> (Cow<'_, str>, Hidden) {
 
 /// [`sanitize`] without the HTML count.
 pub(crate) fn sanitize_only(text: &str) -> (Cow<'_, str>, Hidden) {
-    let mut hidden = Hidden::default();
-    let clean = if needs_cleaning(text) {
-        Cow::Owned(strip(text, &mut hidden))
-    } else {
-        Cow::Borrowed(text)
-    };
+    let (clean, hidden, _) = sanitize_scanned(text);
     (clean, hidden)
+}
+
+/// [`sanitize_only`], also telling whether the sanitized text holds a character that folds
+/// (what [`Folded::new`] would find), from the same pass over the text when nothing was removed.
+pub(crate) fn sanitize_scanned(text: &str) -> (Cow<'_, str>, Hidden, bool) {
+    let mut hidden = Hidden::default();
+    let found = scan(text);
+    if found.needs_cleaning {
+        let clean = strip(text, &mut hidden);
+        let needs_fold = found.needs_fold && scan(&clean).needs_fold;
+        (Cow::Owned(clean), hidden, needs_fold)
+    } else {
+        (Cow::Borrowed(text), hidden, found.needs_fold)
+    }
 }
 
 /// What follows an `ESC` or C1 introducer.
@@ -383,6 +389,14 @@ impl<'a> Folded<'a> {
         Self::fold(text)
     }
 
+    /// `text` as it is, for a caller that knows nothing in it folds ([`sanitize_scanned`]).
+    pub(crate) fn unfolded(text: &'a str) -> Self {
+        Folded {
+            text: Cow::Borrowed(text),
+            map: Vec::new(),
+        }
+    }
+
     /// Folds `text` unconditionally (used for the detector's own anchors as well).
     pub(crate) fn fold(text: &'a str) -> Self {
         let mut out = String::with_capacity(text.len() + 16);
@@ -455,6 +469,32 @@ impl<'a> Folded<'a> {
             start -= 1;
         }
         start..end
+    }
+
+    /// Keeps the keyword occurrences (found in the folded text) that lie in kept text, where
+    /// they are occurrences in the source too, and moves them to source offsets. An ASCII
+    /// keyword's occurrences in the source are exactly these: a folded character is not ASCII.
+    pub(crate) fn kept_in_source(&self, hits: &mut Vec<Hit>) {
+        if self.map.is_empty() {
+            return;
+        }
+        let len = self.text.len();
+        hits.retain_mut(|h| {
+            let k = self
+                .map
+                .partition_point(|&(f, _, _)| f <= h.start)
+                .saturating_sub(1);
+            let Some(&(f, s, false)) = self.map.get(k) else {
+                return false;
+            };
+            let segment_end = self.map.get(k + 1).map_or(len, |&(next, _, _)| next);
+            if h.start < f || h.end > segment_end {
+                return false;
+            }
+            h.start = s + (h.start - f);
+            h.end = s + (h.end - f);
+            true
+        });
     }
 }
 

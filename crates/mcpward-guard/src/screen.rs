@@ -3,10 +3,11 @@
 //! The text is first sanitized ([`sanitize`]: ANSI escape sequences, invisible and bidi
 //! controls, Unicode tag characters removed, the tags decoded so a report can show what they
 //! said, hidden HTML counted), then checked for prompt injection ([`detect_injection`]: anchor
-//! phrases found by one automaton pass over a folded view of the text, confirmed by patterns,
-//! scored per signal) and for credentials. What the tags spelled is screened too. Every offset
-//! in a [`Screened`] refers to its sanitized [`Screened::text`]. Clean ASCII text is neither
-//! copied nor folded.
+//! phrases found in a folded view of the text, confirmed by patterns, scored per signal) and for
+//! credentials. One table pass over the text finds both the anchors and the keywords the
+//! credential rules start at. What the tags spelled is screened too. Every offset in a
+//! [`Screened`] refers to its sanitized [`Screened::text`]. Text in which nothing folds is
+//! neither copied nor folded.
 //!
 //! `docs/screening.md` lists the signals, their limits and the evaluation harness.
 //!
@@ -19,8 +20,11 @@
 //! ```
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
-use crate::secrets::{SecretMatch, find_secrets};
+use crate::normalize::Folded;
+use crate::secrets::keywords::{Hit, Keywords};
+use crate::secrets::{SecretMatch, find_secrets, find_secrets_at, keyword_list};
 
 /// What [`sanitize`] removed from a text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -124,12 +128,68 @@ pub fn detect_injection(text: &str) -> Injection {
     crate::injection::detect(text, &hidden)
 }
 
+/// The keywords of `find_secrets` and the injection detector's ASCII anchors in one table, so
+/// that a text is scanned once for both.
+struct Shared {
+    table: Keywords,
+    /// Pattern ids below this are secrets' keywords; the rest, less this, are anchors.
+    secrets: usize,
+}
+
+impl Shared {
+    fn new(folded: bool) -> Option<Self> {
+        let mut words = keyword_list().to_vec();
+        let secrets = words.len();
+        words.extend_from_slice(crate::injection::ascii_anchors(folded)?);
+        Some(Shared {
+            table: Keywords::new(&words)?,
+            secrets,
+        })
+    }
+}
+
+/// For text in which nothing folds (nearly every tool result) and for folded text.
+static SHARED: LazyLock<Option<Shared>> = LazyLock::new(|| Shared::new(false));
+static SHARED_FOLDED: LazyLock<Option<Shared>> = LazyLock::new(|| Shared::new(true));
+
 /// Sanitizes `text`, then checks it for injection and secrets.
+///
+/// One table pass over the text (its folded form, when something in it folds) finds both the
+/// secrets' keywords and the injection anchors.
 pub fn screen(text: &str) -> Screened<'_> {
-    let (clean, mut hidden) = crate::normalize::sanitize_only(text);
+    let (clean, mut hidden, needs_fold) = crate::normalize::sanitize_scanned(text);
     let regions = crate::normalize::hidden_html(&clean);
     hidden.html = regions.len();
-    let mut injection = crate::injection::detect(&clean, &regions);
+    let shared = if needs_fold {
+        SHARED_FOLDED.as_ref()
+    } else {
+        SHARED.as_ref()
+    };
+    let (mut injection, secrets) = match shared {
+        Some(shared) => {
+            let folded = if needs_fold {
+                Folded::fold(&clean)
+            } else {
+                Folded::unfolded(&clean)
+            };
+            let mut hits = Vec::new();
+            shared.table.find_all(folded.text.as_bytes(), &mut hits);
+            let (mut secret_hits, mut anchor_hits): (Vec<Hit>, Vec<Hit>) =
+                hits.into_iter().partition(|h| h.pattern < shared.secrets);
+            for h in &mut anchor_hits {
+                h.pattern -= shared.secrets;
+            }
+            folded.kept_in_source(&mut secret_hits);
+            (
+                crate::injection::detect_prescanned(&clean, &regions, folded, &anchor_hits),
+                find_secrets_at(&clean, secret_hits),
+            )
+        }
+        None => (
+            crate::injection::detect(&clean, &regions),
+            find_secrets(&clean),
+        ),
+    };
     if let Some(tags) = &hidden.tags {
         // What invisible tag characters spelled is hidden content by construction.
         let whole = std::iter::once(0..tags.len()).collect::<Vec<_>>();
@@ -139,11 +199,55 @@ pub fn screen(text: &str) -> Screened<'_> {
             injection.detected = inner.detected;
         }
     }
-    let secrets = find_secrets(&clean);
     Screened {
         text: clean,
         hidden,
         injection,
         secrets,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one pass [`screen`] makes for both checks over text in which nothing folds finds what
+    /// [`detect_injection`] and [`find_secrets`] find with their own passes: on labelled
+    /// credentials, injection attacks and documentation, in short pieces and whole (long texts
+    /// are scanned in four lanes).
+    #[test]
+    fn one_pass_finds_what_two_find() {
+        let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
+        let mut pieces: Vec<String> = Vec::new();
+        for file in [
+            "gitleaks-cases.jsonl",
+            "detect-secrets-cases.jsonl",
+            "injection-attacks.jsonl",
+        ] {
+            let body = std::fs::read_to_string(format!("{data}{file}")).expect("data readable");
+            pieces.extend(body.lines().map(|l| l.replace("\\n", "\n")));
+        }
+        pieces.push(
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+                .expect("README readable"),
+        );
+        let whole = pieces.join("\n");
+        pieces.push(whole);
+        let (mut secrets, mut detected) = (0, 0);
+        for piece in &pieces {
+            // In ASCII only (nothing folds), and with folding characters added.
+            let ascii: String = piece.chars().filter(char::is_ascii).collect();
+            let accents = ascii.replace(". ", ". Café — Ｔｏｋｅｎ ｉｇｎｏｒｅ naïve ");
+            for text in [&ascii, &accents] {
+                let (clean, _, needs_fold) = crate::normalize::sanitize_scanned(text);
+                assert_eq!(needs_fold, text != &ascii, "{text}");
+                let s = screen(text);
+                assert_eq!(s.secrets, find_secrets(&clean), "{text}");
+                assert_eq!(s.injection, detect_injection(&clean), "{text}");
+                secrets += s.secrets.len();
+                detected += usize::from(s.injection.detected);
+            }
+        }
+        assert!(secrets > 100 && detected > 100, "{secrets} {detected}");
     }
 }

@@ -16,8 +16,8 @@ const LANES: usize = 4;
 /// The shortest quarter worth a lane of its own.
 const LANE_MIN: usize = 256;
 
-/// Entries in the transition table: states × byte classes must stay below this.
-const TABLE_SIZE: usize = 1 << 16;
+/// Entries in the transition table: states × byte classes must stay below this (16 MiB).
+const TABLE_MAX: usize = 1 << 22;
 
 /// A compiled keyword set.
 pub(crate) struct Keywords {
@@ -26,13 +26,13 @@ pub(crate) struct Keywords {
     /// Number of classes: the width of one state's row in `table`.
     stride: usize,
     /// Row offset of the next state, for each state's row and class (rows are `stride` wide;
-    /// matching ones start at `first_match`). Its fixed size lets a masked index go without a
-    /// bounds check.
-    table: Box<[u16; TABLE_SIZE]>,
+    /// matching ones start at `first_match`). Its length is a power of two, so that a masked
+    /// index goes without a bounds check.
+    table: Box<[u32]>,
     /// The start state's row offset.
-    start: u16,
+    start: u32,
     /// Row offsets from this one up end at least one keyword; a power of two.
-    first_match: u16,
+    first_match: u32,
     /// The longest keyword, in bytes.
     longest: usize,
     /// For each matching state (by `(row - first_match) / stride`): the keywords it ends, as
@@ -41,7 +41,8 @@ pub(crate) struct Keywords {
 }
 
 impl Keywords {
-    /// Builds the scanner; `None` if the automaton cannot be built (an empty or huge set).
+    /// Builds the scanner; `None` if the automaton cannot be built (an empty or huge set, or
+    /// more than 255 distinct keyword bytes).
     pub(crate) fn new(keywords: &[String]) -> Option<Self> {
         // The crate's NFA builds in a fifth of the time of its DFA; the table below is the DFA.
         let dfa = aho_corasick::nfa::noncontiguous::NFA::builder()
@@ -104,7 +105,9 @@ impl Keywords {
         // Matching rows start at a power of two, so that one OR of several states tells whether
         // any of them matches. Every row must fit in the table.
         let first_match_row = (first_match_state * stride).next_power_of_two();
-        if first_match_row + (states.len() - first_match_state) * stride > TABLE_SIZE {
+        let size =
+            (first_match_row + (states.len() - first_match_state) * stride).next_power_of_two();
+        if size > TABLE_MAX {
             return None;
         }
         let row = |state: usize| {
@@ -113,15 +116,14 @@ impl Keywords {
             } else {
                 first_match_row + (state - first_match_state) * stride
             };
-            u16::try_from(offset).ok()
+            u32::try_from(offset).ok()
         };
-        // Built on the heap: 128 KiB is too much for a small thread stack.
-        let mut table: Box<[u16; TABLE_SIZE]> =
-            vec![0u16; TABLE_SIZE].into_boxed_slice().try_into().ok()?;
+        let mut table = vec![0u32; size].into_boxed_slice();
         for (i, &s) in states.iter().enumerate() {
-            let base = usize::from(row(i)?);
+            let base = row(i)? as usize;
             for (class, &b) in representative.iter().enumerate() {
-                table[base + class] = row(dense[dfa.next_state(Anchored::No, s, b).as_usize()])?;
+                *table.get_mut(base + class)? =
+                    row(dense[dfa.next_state(Anchored::No, s, b).as_usize()])?;
             }
         }
         let matches = states[first_match_state..]
@@ -168,12 +170,13 @@ impl Keywords {
         let lane = |k: usize| &text[starts[k]..starts[k] + quarter];
         let mut hits: [Vec<Hit>; LANES] = std::array::from_fn(|_| Vec::new());
         let classes = &self.classes;
-        let table: &[u16; TABLE_SIZE] = &self.table;
+        let table: &[u32] = &self.table;
+        let mask = table.len() - 1;
         let first_match = self.first_match;
         // A row offset plus a class stays inside the table (checked when it was built), so the
         // mask never changes the index; it only spares the bounds check.
-        let step = |state: u16, b: u8| {
-            table[(usize::from(state) + usize::from(classes[usize::from(b)])) & (TABLE_SIZE - 1)]
+        let step = |state: u32, b: u8| {
+            table[(state as usize + usize::from(classes[usize::from(b)])) & mask]
         };
         let mut state = [self.start; LANES];
         let lanes = lane(0).iter().zip(lane(1)).zip(lane(2)).zip(lane(3));
@@ -204,19 +207,19 @@ impl Keywords {
         &self,
         text: &[u8],
         bound: usize,
-        mut state: u16,
+        mut state: u32,
         from: usize,
         to: usize,
         out: &mut Vec<Hit>,
     ) {
         // Locals, so that the loop keeps them in registers.
         let classes = &self.classes;
-        let table: &[u16; TABLE_SIZE] = &self.table;
+        let table: &[u32] = &self.table;
+        let mask = table.len() - 1;
         let first_match = self.first_match;
         for (i, &b) in text[from..to].iter().enumerate() {
             // As in `find_all`: the mask only spares the bounds check.
-            state = table
-                [(usize::from(state) + usize::from(classes[usize::from(b)])) & (TABLE_SIZE - 1)];
+            state = table[(state as usize + usize::from(classes[usize::from(b)])) & mask];
             if state >= first_match && from + i + 1 > bound {
                 self.report(state, from + i + 1, out);
             }
@@ -225,8 +228,8 @@ impl Keywords {
 
     /// Appends the keywords that matching state `state` ends at `end`.
     #[inline(never)]
-    fn report(&self, state: u16, end: usize, out: &mut Vec<Hit>) {
-        let index = usize::from(state - self.first_match) / self.stride;
+    fn report(&self, state: u32, end: usize, out: &mut Vec<Hit>) {
+        let index = (state - self.first_match) as usize / self.stride;
         for &(pattern, len) in &self.matches[index] {
             out.push(Hit {
                 pattern,

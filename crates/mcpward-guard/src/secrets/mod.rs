@@ -32,7 +32,7 @@
 mod encoding;
 mod extract;
 mod heuristics;
-mod keywords;
+pub(crate) mod keywords;
 mod rules;
 mod url;
 
@@ -205,6 +205,8 @@ enum Scope {
 struct Engine {
     /// Every keyword, ASCII case-insensitive, reporting overlapping occurrences.
     keywords: keywords::Keywords,
+    /// The keywords, lowercase, by pattern id (for [`keyword_list`]).
+    words: Vec<String>,
     /// For each keyword pattern id, the rules it triggers.
     triggers: Vec<Vec<u16>>,
     /// How each rule is started.
@@ -258,6 +260,7 @@ impl Engine {
             .expect("the keyword automaton builds from constant keywords");
         Self {
             keywords: automaton,
+            words: keywords,
             triggers,
             scopes,
             gates,
@@ -482,13 +485,29 @@ pub fn find_secrets(text: &str) -> Vec<SecretMatch> {
     if text.is_empty() {
         return Vec::new();
     }
+    let mut hits = Vec::new();
+    ENGINE.keywords.find_all(text.as_bytes(), &mut hits);
+    find_secrets_at(text, hits)
+}
+
+/// The keywords [`find_secrets`] starts its rules at, by pattern id: a caller that scans for
+/// them itself (together with other words, in one pass) hands the occurrences to
+/// [`find_secrets_at`].
+pub(crate) fn keyword_list() -> &'static [String] {
+    &ENGINE.words
+}
+
+/// [`find_secrets`] given the occurrences of [`keyword_list`] in `text`, in the order of their
+/// ends (as [`keywords::Keywords::find_all`] reports them).
+pub(crate) fn find_secrets_at(text: &str, hits: Vec<keywords::Hit>) -> Vec<SecretMatch> {
+    if text.is_empty() {
+        return Vec::new();
+    }
     let engine = &*ENGINE;
     let mut candidates = Vec::new();
     // Per rule, how far its regex has already run: a rule runs at most once per line.
     // For a rule that works at keyword occurrences, how far it has judged the text instead.
     let mut done = vec![0usize; RULES.len()];
-    let mut hits = Vec::new();
-    engine.keywords.find_all(text.as_bytes(), &mut hits);
     for keywords::Hit {
         pattern,
         start,
