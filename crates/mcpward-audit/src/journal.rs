@@ -129,41 +129,8 @@ struct Entry {
 #[derive(Serialize)]
 struct EntryRef<'a> {
     n: u64,
-    ts: &'a str,
-    kind: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    agent: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    session: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    server: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    method: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tool: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    decision: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    rule: Option<&'a str>,
-    detail: &'a str,
-}
-
-impl<'a> EntryRef<'a> {
-    fn new(n: u64, ts: &'a str, event: &'a Event, detail: &'a str) -> EntryRef<'a> {
-        EntryRef {
-            n,
-            ts,
-            kind: &event.kind,
-            agent: event.agent.as_deref(),
-            session: event.session.as_deref(),
-            server: event.server.as_deref(),
-            method: event.method.as_deref(),
-            tool: event.tool.as_deref(),
-            decision: event.decision.as_deref(),
-            rule: event.rule.as_deref(),
-            detail,
-        }
-    }
+    #[serde(flatten)]
+    event: NewEvent<'a>,
 }
 
 impl Entry {
@@ -573,8 +540,14 @@ impl Journal {
         let first = state.next_n;
         for (n, event) in (first..).zip(events) {
             let detail = detail_text(&event.detail);
-            serde_json::to_writer(&mut bytes, &EntryRef::new(n, &ts, event, &detail))
-                .map_err(|e| io_err(std::io::Error::other(e)))?;
+            serde_json::to_writer(
+                &mut bytes,
+                &EntryRef {
+                    n,
+                    event: NewEvent::of(event, &ts, &detail),
+                },
+            )
+            .map_err(|e| io_err(std::io::Error::other(e)))?;
             bytes.push(b'\n');
         }
         let before = state.len;

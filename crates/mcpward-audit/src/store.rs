@@ -466,16 +466,25 @@ impl Store {
     }
 }
 
-/// An event ready for the chain: its time and its detail as canonical text.
+/// An event ready for the chain: its time and its detail as canonical text. Serialized, it is
+/// a journal line without its number.
+#[derive(serde::Serialize)]
 pub(crate) struct NewEvent<'a> {
     pub(crate) ts: &'a str,
     pub(crate) kind: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) agent: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) session: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) server: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) method: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) tool: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) decision: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) rule: Option<&'a str>,
     pub(crate) detail: &'a str,
 }
