@@ -142,11 +142,7 @@ pub(crate) fn scan(text: &str) -> Scan {
         };
         at = i + c.len_utf8();
         if !found.needs_cleaning {
-            let prev = || text[..i].chars().next_back();
-            found.needs_cleaning = is_c1(c)
-                || is_invisible(c)
-                || (is_variation_selector(c) && prev().is_none_or(is_variation_selector))
-                || (matches!(c, '\u{200C}' | '\u{200D}') && !keep_joiner(prev()));
+            found.needs_cleaning = is_removed(c, || text[..i].chars().next_back());
         }
         found.needs_fold |= may_fold(c);
         if found.needs_cleaning && found.needs_fold {
@@ -154,6 +150,17 @@ pub(crate) fn scan(text: &str) -> Scan {
         }
     }
     found
+}
+
+/// Whether sanitizing removes `c` (ANSI's `ESC` aside), given the character before it (asked
+/// only when it matters): C1 controls, invisibles, a variation selector that follows nothing
+/// or another selector, a zero-width (non-)joiner that joins nothing. The one rule both the
+/// first scan and the removal use.
+fn is_removed(c: char, prev: impl Fn() -> Option<char>) -> bool {
+    is_c1(c)
+        || is_invisible(c)
+        || (is_variation_selector(c) && prev().is_none_or(is_variation_selector))
+        || (matches!(c, '\u{200C}' | '\u{200D}') && !keep_joiner(prev()))
 }
 
 /// Removes ANSI escape sequences, invisible, bidi and tag characters; decodes the tags and
@@ -259,11 +266,7 @@ fn strip(text: &str, hidden: &mut Hidden) -> String {
             }
             None => {}
         }
-        let remove = is_c1(c)
-            || is_invisible(c)
-            || (is_variation_selector(c) && prev.is_none_or(is_variation_selector))
-            || (matches!(c, '\u{200C}' | '\u{200D}') && !keep_joiner(prev));
-        if remove {
+        if is_removed(c, || prev) {
             hidden.invisible += 1;
             if ('\u{E0020}'..='\u{E007E}').contains(&c)
                 && let Some(t) = char::from_u32(c as u32 - 0xE0000)

@@ -95,17 +95,7 @@ impl Screened<'_> {
         if self.secrets.is_empty() {
             return Cow::Borrowed(&self.text);
         }
-        let mut out = String::with_capacity(self.text.len());
-        let mut last = 0;
-        for m in &self.secrets {
-            out.push_str(&self.text[last..m.start]);
-            out.push_str("[REDACTED:");
-            out.push_str(m.kind);
-            out.push(']');
-            last = m.end;
-        }
-        out.push_str(&self.text[last..]);
-        Cow::Owned(out)
+        Cow::Owned(crate::secrets::redact_matches(&self.text, &self.secrets))
     }
 }
 

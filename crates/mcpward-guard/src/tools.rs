@@ -476,8 +476,8 @@ pub(crate) fn excerpt(text: &str, at: usize) -> String {
         .map(|c| if c.is_control() { ' ' } else { c })
         .take(EXCERPT_CHARS * 2)
         .collect();
-    let screened = screen(&piece);
-    let redacted = screened.redacted();
+    let (clean, _) = crate::screen::sanitize(&piece);
+    let redacted = crate::redact(&clean);
     let mut out: String = redacted.chars().take(EXCERPT_CHARS).collect();
     if redacted.chars().count() > EXCERPT_CHARS {
         out.pop();

@@ -9,7 +9,7 @@ use super::heuristics::{
     reference_default, shannon_entropy, strip_auth_scheme, strip_quotes,
 };
 use super::rules::{Rule, VENDOR_PREFIXES};
-use super::url::url_credential_spans;
+use super::url::{has_credential_stem, url_credential_spans};
 use super::{Candidate, boundaries_ok};
 
 /// The longest key name, unquoted value or shell word looked at. Every scan around a match is
@@ -520,9 +520,6 @@ static URL_END: [bool; 256] = {
 /// whose name holds a credential stem (`token`, `key`, `secret`, `pass`, `pwd`, `sig`, `auth`,
 /// `cred`). Most URLs in ordinary text (links, badges) have neither and need no parsing.
 fn may_hold_credential(url: &str) -> bool {
-    const STEMS: &[&[u8]] = &[
-        b"token", b"key", b"secret", b"pass", b"pwd", b"sig", b"auth", b"cred",
-    ];
     let bytes = url.as_bytes();
     let after_scheme = url.find("://").map_or(0, |i| i + 3);
     let authority_end = bytes[after_scheme..]
@@ -537,11 +534,7 @@ fn may_hold_credential(url: &str) -> bool {
         match b {
             b'?' | b'&' | b';' | b'/' | b'#' => name_start = i + 1,
             b'=' => {
-                let name = &bytes[name_start.min(i)..i];
-                if STEMS.iter().any(|stem| {
-                    name.windows(stem.len())
-                        .any(|w| w.eq_ignore_ascii_case(stem))
-                }) {
+                if has_credential_stem(&bytes[name_start.min(i)..i]) {
                     return true;
                 }
                 name_start = i + 1;

@@ -703,10 +703,12 @@ pub fn redact_preview(secret: &str) -> String {
 
 /// Replaces every secret that [`find_secrets`] finds with `[REDACTED:kind]`.
 pub fn redact(text: &str) -> String {
-    let matches = find_secrets(text);
-    if matches.is_empty() {
-        return text.to_owned();
-    }
+    redact_matches(text, &find_secrets(text))
+}
+
+/// `text` with each of `matches` (in text order, as [`find_secrets`] returns them) replaced by
+/// `[REDACTED:kind]`.
+pub(crate) fn redact_matches(text: &str, matches: &[SecretMatch]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for m in matches {

@@ -142,21 +142,25 @@ enum Param {
     Secret,
 }
 
+/// Whether a parameter name holds a credential stem (`token`, `key`, `secret`, `pass`, `pwd`,
+/// `sig`, `auth`, `cred`), without regard to case: every credential name does.
+pub(super) fn has_credential_stem(name: &[u8]) -> bool {
+    const STEMS: &[&[u8]] = &[
+        b"token", b"key", b"secret", b"pass", b"pwd", b"sig", b"auth", b"cred",
+    ];
+    STEMS.iter().any(|stem| {
+        name.windows(stem.len())
+            .any(|w| w.eq_ignore_ascii_case(stem))
+    })
+}
+
 /// Classifies a query parameter name, compared without regard to case, `-` and `_`: a name in
 /// [`CREDENTIAL_PARAMS`], one ending in [`CREDENTIAL_ENDINGS`] or in a bare `key` word
 /// (`exaApiKey`, `x-api-key`, `mapsKey`), except pagination, CSRF and public-key names.
 fn classify_param(name: &str) -> Option<Param> {
     // Every credential name holds one of these; most parameters (`style=`, `page=`) hold none
     // and are dismissed without splitting them into words.
-    const STEMS: &[&[u8]] = &[
-        b"token", b"key", b"secret", b"pass", b"pwd", b"sig", b"auth", b"cred",
-    ];
-    let bytes = name.as_bytes();
-    if !STEMS.iter().any(|stem| {
-        bytes
-            .windows(stem.len())
-            .any(|w| w.eq_ignore_ascii_case(stem))
-    }) {
+    if !has_credential_stem(name.as_bytes()) {
         return None;
     }
     let normalized: String = name

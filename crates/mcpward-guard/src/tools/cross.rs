@@ -74,7 +74,8 @@ fn find_all<'n>(text: &str, hay: &str, names: &[&'n str]) -> Vec<Mention<'n>> {
             let quoted = matches!(before, Some('`' | '\'' | '"')) && before == after;
             let called_tool = text
                 .get(end..)
-                .is_some_and(|t| t.trim_start().to_lowercase().starts_with("tool"));
+                .and_then(|t| t.trim_start().get(..4))
+                .is_some_and(|w| w.eq_ignore_ascii_case("tool"));
             if strong || quoted || called_tool {
                 out.push(Mention { start, end, name });
             }
