@@ -166,6 +166,9 @@ pub struct Screening {
     pub rule: &'static str,
     /// What was found.
     pub findings: Findings,
+    /// The output's own `isError` member is `true` (a `tools/call` result that reports a
+    /// failure), read by the same walk that screens it.
+    pub is_error: bool,
     /// For [`OutputAction::Rewrite`] and [`OutputAction::Quarantine`]: the output to forward
     /// (for a quarantine, once released). Injection is wrapped as untrusted data in both.
     pub rewritten: Option<Value>,
@@ -186,6 +189,7 @@ pub fn screen_output(json: &str, policy: OutputPolicy) -> Result<Screening, Stri
     // second walk (over the parsed tree, which holds each string of the text) needs no second
     // screening, and keys that repeat cannot shift a rewrite onto another string.
     let mut rewrites: HashMap<String, String> = HashMap::new();
+    let mut is_error = false;
     {
         let mut visit = |text: &str| {
             let s = screen(text);
@@ -196,6 +200,7 @@ pub fn screen_output(json: &str, policy: OutputPolicy) -> Result<Screening, Stri
             f: &mut visit,
             skip: false,
             in_content: false,
+            is_error: IsError::Find(&mut is_error),
         }
         .deserialize(&mut de)
         .map_err(|e| e.to_string())?;
@@ -230,6 +235,7 @@ pub fn screen_output(json: &str, policy: OutputPolicy) -> Result<Screening, Stri
         action,
         rule,
         findings,
+        is_error,
         rewritten,
     })
 }
@@ -291,7 +297,7 @@ fn rewrite_value(
                     Key::Payload => (true, in_content),
                     Key::Data => (in_content, in_content),
                     Key::Content => (false, true),
-                    Key::Other => (false, in_content),
+                    Key::IsError | Key::Other => (false, in_content),
                 };
                 rewrite_value(item, skip, content, rewrites, depth + 1);
             }
@@ -305,6 +311,17 @@ struct Walk<'f, F> {
     f: &'f mut F,
     skip: bool,
     in_content: bool,
+    is_error: IsError<'f>,
+}
+
+/// Where the walk is with respect to the output's top-level `isError` member.
+enum IsError<'f> {
+    /// This value is the output itself: look for the member among its keys.
+    Find(&'f mut bool),
+    /// This value is the member: a `true` sets it.
+    Set(&'f mut bool),
+    /// Elsewhere.
+    No,
 }
 
 impl<'de, F: FnMut(&str)> DeserializeSeed<'de> for Walk<'_, F> {
@@ -322,7 +339,10 @@ impl<'de, F: FnMut(&str)> Visitor<'de> for Walk<'_, F> {
         f.write_str("a JSON value")
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+        if let IsError::Set(flag) = self.is_error {
+            *flag = v;
+        }
         Ok(())
     }
     fn visit_i64<E>(self, _: i64) -> Result<(), E> {
@@ -354,6 +374,7 @@ impl<'de, F: FnMut(&str)> Visitor<'de> for Walk<'_, F> {
                 f: &mut *self.f,
                 skip: false,
                 in_content: self.in_content,
+                is_error: IsError::No,
             })?
             .is_some()
         {}
@@ -361,17 +382,26 @@ impl<'de, F: FnMut(&str)> Visitor<'de> for Walk<'_, F> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut find = match self.is_error {
+            IsError::Find(flag) => Some(flag),
+            IsError::Set(_) | IsError::No => None,
+        };
         while let Some(key) = map.next_key_seed(KeyClass)? {
+            let is_error = match (&key, find.as_deref_mut()) {
+                (Key::IsError, Some(flag)) => IsError::Set(flag),
+                _ => IsError::No,
+            };
             let (skip, content) = match key {
                 Key::Payload => (true, self.in_content),
                 Key::Data => (self.in_content, self.in_content),
                 Key::Content => (false, true),
-                Key::Other => (false, self.in_content),
+                Key::IsError | Key::Other => (false, self.in_content),
             };
             map.next_value_seed(Walk {
                 f: &mut *self.f,
                 skip,
                 in_content: content,
+                is_error,
             })?;
         }
         Ok(())
@@ -386,6 +416,8 @@ enum Key {
     Data,
     /// `content` or `contents`: the items below are content.
     Content,
+    /// `isError`: a `tools/call` result's failure flag (at the top level).
+    IsError,
     Other,
 }
 
@@ -394,6 +426,7 @@ fn classify(key: &str) -> Key {
         "blob" => Key::Payload,
         "data" => Key::Data,
         "content" | "contents" => Key::Content,
+        "isError" => Key::IsError,
         _ => Key::Other,
     }
 }
@@ -454,6 +487,24 @@ mod tests {
         assert!(s.rewritten.is_none());
         assert!(s.findings.is_clean());
         assert_eq!(s.findings.strings, 3); // "text", the text, "ok"
+    }
+
+    #[test]
+    fn is_error_is_the_outputs_own_member_not_text_that_says_so() {
+        let is_error = |out: &str| {
+            screen_output(out, policy(OnInjection::Warn, OnSecret::Redact))
+                .expect("screened")
+                .is_error
+        };
+        assert!(is_error(r#"{"content":[],"isError":true}"#));
+        assert!(is_error(r#"{"isError" : true, "content":[]}"#));
+        assert!(!is_error(r#"{"content":[],"isError":false}"#));
+        assert!(!is_error(r#"{"content":[]}"#));
+        // A tool's text, or a nested member, is not the result's flag.
+        assert!(!is_error(
+            r#"{"content":[{"type":"text","text":"{\"isError\":true}"}]}"#
+        ));
+        assert!(!is_error(r#"{"structuredContent":{"isError":true}}"#));
     }
 
     #[test]

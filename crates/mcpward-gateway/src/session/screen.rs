@@ -74,9 +74,11 @@ impl Session {
             on_secret: self.settings.on_secret,
         };
         let screening = body.map(|b| screen_output(b, policy));
+        // Read by the screening walk, not by searching the text: a tool's own text that says
+        // `"isError":true` must not make its result count as a failure (failures are not noted
+        // as private or untrusted content).
         let is_error = error_response
-            || (flight.method == "tools/call"
-                && body.is_some_and(|r| r.contains("\"isError\":true")));
+            || (flight.method == "tools/call" && matches!(&screening, Some(Ok(s)) if s.is_error));
         let mut ev = self.event(kinds::RESULT);
         ev.method = Some(flight.method.clone());
         ev.tool.clone_from(&flight.tool);
