@@ -297,8 +297,18 @@ fn install_twice_then_uninstall_restores_the_files_byte_for_byte() {
     }
     let once_user = fs::read_to_string(&user).expect("read");
     let once_project = fs::read_to_string(&project).expect("read");
-    insta::assert_snapshot!("installed_user_settings", once_user);
-    insta::assert_snapshot!("installed_project_settings", once_project);
+    // The hook names the policy by its absolute path, under the temp directory.
+    let tmp = home
+        .path()
+        .canonicalize()
+        .expect("tmp")
+        .display()
+        .to_string();
+    insta::assert_snapshot!("installed_user_settings", once_user.replace(&tmp, "[TMP]"));
+    insta::assert_snapshot!(
+        "installed_project_settings",
+        once_project.replace(&tmp, "[TMP]")
+    );
 
     for scope in ["--user", "--project"] {
         let out = settings_run(&home, &project_dir, &["install", "claude-code", scope]);
@@ -341,6 +351,15 @@ fn install_creates_the_file_and_uninstall_removes_it() {
         "install_dry_run",
         String::from_utf8_lossy(&dry.stdout)
             .replace(&project_dir.display().to_string(), "[PROJECT]")
+            .replace(
+                &home
+                    .path()
+                    .canonicalize()
+                    .expect("tmp")
+                    .display()
+                    .to_string(),
+                "[TMP]"
+            )
     );
     assert!(!project_dir.join(".claude/settings.json").exists());
     settings_run(

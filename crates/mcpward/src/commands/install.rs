@@ -1,13 +1,18 @@
 //! `mcpward install claude-code` and `mcpward uninstall claude-code`: mcpward's hooks in
 //! Claude Code's `settings.json`.
 //!
-//! Install adds one matcher group to `hooks.PreToolUse` and one to `hooks.PostToolUse`
-//! (<https://code.claude.com/docs/en/hooks>):
+//! Install adds one matcher group to each of `hooks.PreToolUse`, `hooks.PostToolUse` and
+//! `hooks.PostToolUseFailure` (<https://code.claude.com/docs/en/hooks>):
 //!
 //! ```json
 //! { "matcher": "mcp__.*",
-//!   "hooks": [{ "type": "command", "command": "/abs/path/mcpward hook", "onFailure": "block" }] }
+//!   "hooks": [{ "type": "command", "command": "/abs/path/mcpward hook --policy /abs/policy.toml",
+//!               "onFailure": "block" }] }
 //! ```
+//!
+//! The policy's absolute path is always written: Claude Code started from a desktop session
+//! may not see `MCPWARD_HOME` or `XDG_CONFIG_HOME`, and a hook that finds no policy blocks
+//! every MCP call.
 //!
 //! `mcp__.*` matches every MCP tool (plugin servers' `mcp__plugin_…` included). `onFailure:
 //! "block"` makes Claude Code treat a hook that cannot start, times out or crashes as a block
@@ -33,16 +38,15 @@ use anyhow::{Context, bail};
 use serde_json::{Map, Value, json};
 
 use crate::cli::{ClaudeScope, InstallClaudeCodeArgs, UninstallClaudeCodeArgs};
-use crate::commands::wrap::{diff, write_atomically};
+use crate::commands::wrap::{backup_path, diff, write_atomically};
 
 /// The hook events mcpward answers.
-const EVENTS: [&str; 2] = ["PreToolUse", "PostToolUse"];
+const EVENTS: [&str; 3] = ["PreToolUse", "PostToolUse", "PostToolUseFailure"];
 /// Every MCP tool.
 pub(crate) const MATCHER: &str = "mcp__.*";
-/// Beside the settings file: its bytes before the first install.
-const BACKUP_SUFFIX: &str = ".mcpward-backup";
-/// The largest settings file read.
-const MAX_SETTINGS: u64 = 16 * 1024 * 1024;
+/// The largest settings file read: the limit of every config mcpward reads (and re-reads when
+/// it writes one atomically).
+const MAX_SETTINGS: u64 = mcpward_config::parse::MAX_CONFIG_BYTES as u64;
 
 /// The settings file of a scope.
 fn settings_path(scope: &ClaudeScope) -> anyhow::Result<PathBuf> {
@@ -62,12 +66,6 @@ fn settings_path(scope: &ClaudeScope) -> anyhow::Result<PathBuf> {
         .or_else(|| var("USERPROFILE"))
         .context("cannot tell where your home directory is (HOME is not set)\n\nhint: pass --project to install into ./.claude/settings.json")?;
     Ok(home.join(".claude").join("settings.json"))
-}
-
-fn backup_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(BACKUP_SUFFIX);
-    path.with_file_name(name)
 }
 
 /// The file's bytes, `None` when it does not exist.
@@ -98,8 +96,8 @@ fn shell_word(word: &str) -> String {
     }
 }
 
-/// The hook's command line.
-fn hook_command(args: &InstallClaudeCodeArgs) -> anyhow::Result<String> {
+/// The hook's command line, naming `policy` (checked by the caller) by its absolute path.
+fn hook_command(args: &InstallClaudeCodeArgs, policy: &Path) -> anyhow::Result<String> {
     let program = match &args.mcpward {
         Some(p) => {
             std::path::absolute(p).with_context(|| format!("cannot resolve {}", p.display()))?
@@ -113,15 +111,14 @@ fn hook_command(args: &InstallClaudeCodeArgs) -> anyhow::Result<String> {
             .map(str::to_owned)
             .with_context(|| format!("{} is not valid UTF-8", p.display()))
     };
-    let mut command = format!("{} hook", shell_word(&text(&program)?));
-    if let Some(policy) = &args.policy {
-        let policy = policy
-            .canonicalize()
-            .with_context(|| format!("cannot resolve the policy file {}", policy.display()))?;
-        command.push_str(" --policy ");
-        command.push_str(&shell_word(&text(&policy)?));
-    }
-    Ok(command)
+    let policy = policy
+        .canonicalize()
+        .with_context(|| format!("cannot resolve the policy file {}", policy.display()))?;
+    Ok(format!(
+        "{} hook --policy {}",
+        shell_word(&text(&program)?),
+        shell_word(&text(&policy)?)
+    ))
 }
 
 /// Whether a hook handler runs `mcpward hook`.
@@ -337,7 +334,7 @@ pub(crate) fn install(args: &InstallClaudeCodeArgs) -> anyhow::Result<ExitCode> 
             policy.display()
         );
     }
-    let command = hook_command(args)?;
+    let command = hook_command(args, &policy)?;
     let old = read(&path)?;
     let old_text = old.as_deref().map(|b| utf8(b, &path)).transpose()?;
     let Some(new_text) = add_hooks(old_text.as_deref(), &command, &path)? else {
@@ -379,7 +376,7 @@ pub(crate) fn install(args: &InstallClaudeCodeArgs) -> anyhow::Result<ExitCode> 
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(
         stdout,
-        "{}: installed mcpward's PreToolUse and PostToolUse hooks for MCP tools ({MATCHER})\n  command {command}\n{out}",
+        "{}: installed mcpward's PreToolUse, PostToolUse and PostToolUseFailure hooks for MCP tools ({MATCHER})\n  command {command}\n{out}",
         path.display()
     );
     Ok(ExitCode::SUCCESS)

@@ -380,7 +380,7 @@ struct Backup {
 }
 
 /// `<file>.mcpward-backup`.
-fn backup_path(path: &Path) -> PathBuf {
+pub(crate) fn backup_path(path: &Path) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(BACKUP_SUFFIX);
     path.with_file_name(name)
