@@ -977,6 +977,14 @@ fn quarantined_output_is_released_from_another_process() {
         shown.contains("\"kind\":\"quarantine\"") && shown.contains("Ignore all previous"),
         "{shown}"
     );
+    // And `mcpward log ID` shows it to a person, not only in --json.
+    let shown = stdout(&env.mcpward(&["log", &id]));
+    assert!(
+        shown.contains("quarantine")
+            && shown.contains("| ")
+            && shown.contains("Ignore all previous"),
+        "{shown}"
+    );
     // `approve` is for calls; `release` lists and releases quarantined output.
     assert_eq!(env.mcpward(&["approve", &id]).status.code(), Some(1));
     assert!(stdout(&env.mcpward(&["release"])).contains(&id));

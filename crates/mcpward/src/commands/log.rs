@@ -8,6 +8,8 @@ use mcpward_gateway::mcpward_audit::{
     AuditError, Filter, OpenOptions, Replay, Store, VerifyReport, export_jsonl, verify_jsonl,
 };
 
+use serde_json::Value;
+
 use crate::cli::{LogAction, LogArgs, LogVerifyArgs};
 use crate::commands::run::{ErrorChain, audit_path, usage};
 
@@ -85,6 +87,16 @@ fn search(args: &LogArgs) -> anyhow::Result<ExitCode> {
             dash(&e.rule),
         ));
         out.push('\n');
+        // A quarantine keeps the withheld output (secrets redacted): show it to the person
+        // deciding whether to release it, without its escape sequences and hidden characters.
+        if let Some(original) = e.detail.get("original").and_then(Value::as_str) {
+            let (clean, _) = mcpward_guard::screen::sanitize(original);
+            for line in clean.lines() {
+                out.push_str("        | ");
+                out.extend(line.chars().map(|c| if c.is_control() { ' ' } else { c }));
+                out.push('\n');
+            }
+        }
     }
     print!("{out}");
     Ok(ExitCode::SUCCESS)
