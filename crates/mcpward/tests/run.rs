@@ -780,9 +780,23 @@ fn gw_stdout_has_stderr(env: &Env) -> bool {
     let mut gw = env.start(&[]);
     gw.initialize(false);
     let _ = gw.wait_stderr("[server] scripted server up");
-    let r = gw.request(&json!({"jsonrpc":"2.0","id":"p","method":"ping"}));
-    drop(gw);
-    r.to_string().contains("scripted server up")
+    let (r, before) = gw.request_collect(&json!({"jsonrpc":"2.0","id":"p","method":"ping"}));
+    // Everything else stdout carries until mcpward exits, as raw lines.
+    gw.close_stdin();
+    let _ = gw.wait();
+    let mut rest = Vec::new();
+    loop {
+        match gw.lines.recv_timeout(WAIT) {
+            Ok(line) => rest.push(line),
+            Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout) => panic!("stdout stayed open after mcpward exited"),
+        }
+    }
+    before
+        .iter()
+        .chain([&r])
+        .any(|m| m.to_string().contains("scripted server up"))
+        || rest.iter().any(|l| l.contains("scripted server up"))
 }
 
 #[test]
