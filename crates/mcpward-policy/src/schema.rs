@@ -12,8 +12,6 @@
 //! each of those sees only part of the properties.
 
 use std::collections::HashMap;
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use jsonschema::{PatternOptions, Validator};
@@ -162,19 +160,17 @@ fn list_values(v: &Value, f: impl Fn(&Value) -> Result<Value, String>) -> Result
     }
 }
 
-/// Compiled validators, reused across calls: keyed by tool, checked against the schema's hash
-/// and then the schema itself, so a changed schema (`list_changed`) is compiled afresh. Safe
-/// to share between threads.
+/// Compiled validators, reused across calls: keyed by tool, checked against the schema itself
+/// (equal values compare in one pass that stops at the first difference), so a changed schema
+/// (`list_changed`) is compiled afresh. Safe to share between threads.
 #[derive(Debug)]
 pub struct SchemaCache {
     entries: Mutex<HashMap<(String, bool), Entry>>,
-    hasher: RandomState,
     capacity: usize,
 }
 
 #[derive(Debug)]
 struct Entry {
-    hash: u64,
     schema: Value,
     validator: Result<Arc<Validator>, String>,
 }
@@ -195,7 +191,6 @@ impl SchemaCache {
     pub fn with_capacity(capacity: usize) -> SchemaCache {
         SchemaCache {
             entries: Mutex::new(HashMap::new()),
-            hasher: RandomState::new(),
             capacity: capacity.max(1),
         }
     }
@@ -209,17 +204,12 @@ impl SchemaCache {
         args: &Value,
         strict: bool,
     ) -> Result<(), String> {
-        let hash = {
-            let mut h = self.hasher.build_hasher();
-            hash_value(schema, &mut h, 0);
-            h.finish()
-        };
         let key = (tool_key.to_owned(), strict);
         let cached = {
             let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
             entries
                 .get(&key)
-                .filter(|e| e.hash == hash && e.schema == *schema)
+                .filter(|e| e.schema == *schema)
                 .map(|e| e.validator.clone())
         };
         let validator = match cached {
@@ -236,7 +226,6 @@ impl SchemaCache {
                 entries.insert(
                     key,
                     Entry {
-                        hash,
                         schema: schema.clone(),
                         validator: compiled.clone(),
                     },
@@ -266,34 +255,6 @@ impl SchemaCache {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
-    }
-}
-
-/// A structural hash of a JSON value (object keys hashed in order; an equal schema with keys
-/// in another order only misses the cache).
-fn hash_value(v: &Value, h: &mut impl Hasher, depth: usize) {
-    if depth > MAX_SCHEMA_DEPTH {
-        return;
-    }
-    std::mem::discriminant(v).hash(h);
-    match v {
-        Value::Null => {}
-        Value::Bool(b) => b.hash(h),
-        Value::Number(n) => n.to_string().hash(h),
-        Value::String(s) => s.hash(h),
-        Value::Array(items) => {
-            items.len().hash(h);
-            for i in items {
-                hash_value(i, h, depth + 1);
-            }
-        }
-        Value::Object(m) => {
-            m.len().hash(h);
-            for (k, v) in m {
-                k.hash(h);
-                hash_value(v, h, depth + 1);
-            }
-        }
     }
 }
 
