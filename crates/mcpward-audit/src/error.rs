@@ -84,3 +84,15 @@ impl AuditError {
         move |source| AuditError::Database { operation, source }
     }
 }
+
+/// An error with its causes, `a: b: c`: what a log line or a refusal message shows.
+pub fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut out = err.to_string();
+    let mut source = err.source();
+    while let Some(e) = source {
+        out.push_str(": ");
+        out.push_str(&e.to_string());
+        source = e.source();
+    }
+    out
+}

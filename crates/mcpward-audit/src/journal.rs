@@ -50,7 +50,7 @@ use std::time::Duration;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
-use crate::error::AuditError;
+use crate::error::{AuditError, error_chain};
 use crate::event::{Event, detail_text};
 use crate::store::{NewEvent, Store, insert_at, read_tip, write_head};
 use crate::time::now;
@@ -716,17 +716,6 @@ fn parse_lines(lines: &[u8], path: &Path) -> Result<Vec<Entry>, AuditError> {
             })
         })
         .collect()
-}
-
-fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut out = err.to_string();
-    let mut source = err.source();
-    while let Some(e) = source {
-        out.push_str(": ");
-        out.push_str(&e.to_string());
-        source = e.source();
-    }
-    out
 }
 
 fn random_hex(bytes: usize) -> Result<String, AuditError> {

@@ -79,7 +79,7 @@ mod verify;
 
 pub use approval::{Approval, ApprovalState, new_approval_id, normalize_approval_id};
 pub use canonical::{GENESIS_HASH, canonical_json};
-pub use error::AuditError;
+pub use error::{AuditError, error_chain};
 pub use event::{Event, StoredEvent};
 pub use export::{export_jsonl, verify_jsonl};
 pub use journal::{Journal, JournalOptions, Replay, ReplayReport, journal_dir};

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 pub use mcpward_audit::Event;
+use mcpward_audit::error_chain;
 
 /// The event kinds the gateway writes.
 pub mod kinds {
@@ -108,18 +109,6 @@ impl AuditLog for mcpward_audit::Journal {
             .expire_approval(id)
             .map_err(|e| error_chain(&e))
     }
-}
-
-/// An error with its causes, `a: b: c`.
-fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut out = err.to_string();
-    let mut source = err.source();
-    while let Some(e) = source {
-        out.push_str(": ");
-        out.push_str(&e.to_string());
-        source = e.source();
-    }
-    out
 }
 
 /// The longest string kept in an event detail; longer ones are cut (after redaction).
