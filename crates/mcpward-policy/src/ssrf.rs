@@ -6,7 +6,7 @@
 
 use std::net::IpAddr;
 
-pub use url::{Host, Url};
+pub use url::Url;
 
 use crate::{ip, urls};
 
@@ -68,13 +68,4 @@ pub fn classify_ip(addr: IpAddr) -> Option<&'static str> {
 /// `host` is compared in ASCII lower case, a trailing dot ignored.
 pub fn classify_name(host: &str) -> Option<&'static str> {
     ip::classify_name(&host.to_ascii_lowercase())
-}
-
-/// Why a parsed URL's host is special as written (an IP literal or a special name), if it is.
-pub fn classify_host(host: &Host<&str>) -> Option<&'static str> {
-    match host {
-        Host::Ipv4(a) => ip::classify_v4(*a),
-        Host::Ipv6(a) => ip::classify_v6(*a),
-        Host::Domain(d) => classify_name(d),
-    }
 }
