@@ -12,14 +12,21 @@
 //!   doc comments (`///`, `//!`) of `src/**/*.rs` of each crate directory under DIR (default: every
 //!   `~/.cargo/registry/src/*/`), cut into chunks of at most 4 KiB at paragraph breaks, the size
 //!   of a typical tool result.
-//! - `--show-fp N`, `--show-fn N`: print up to N false positives (with what fired) or misses.
+//! - `--markdown DIR`: a second benign corpus, every `*.md` file under DIR cut the same way
+//!   (default: the npm packages' documentation under `/usr/lib/node_modules` and the workspace's
+//!   `target/e2e/node_modules`, when present). No rule was written looking at it.
+//! - `--show-fp N`, `--show-fn N`: print up to N false positives (with what fired) or misses, of
+//!   the half named by `--show-split dev|held-out|all` (default `dev`: the rules are tuned on the
+//!   dev half only, so that the held-out half stays a measure of what they generalize to).
 //! - `--write-sample DIR`: write the small samples the test suite uses (`tests/data/`).
 //!
 //! Injection positives are the attacks of each set alone and, for BIPIA, inserted into BIPIA's
 //! clean contexts (text attacks into emails and tables, code attacks into code answers) at the
 //! start, the middle and the end. Negatives are the clean contexts and the documentation chunks.
-//! Every sample is assigned to a "dev" or "held-out" half by a hash of its id; the rules were
-//! tuned looking only at dev-half mistakes, and both halves are printed.
+//! Every sample is assigned to a "dev" or "held-out" half by a hash of its group ([`group`]: the
+//! attack, so that an attack inserted into many contexts stays on one side; the CyberSecEval
+//! input text; the clean context; the crate or package of a documentation chunk). Both halves
+//! are printed.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -102,15 +109,34 @@ fn fnv(s: &str) -> u64 {
     })
 }
 
+/// The group a sample id belongs to: samples of one group fall into the same half.
+fn group(id: &str) -> &str {
+    let mut parts = id.split(':');
+    match (parts.next(), parts.next()) {
+        // `alone:CATEGORY#I`, `CTX:CATEGORY#I:K:POS`: the attack.
+        (Some("alone"), Some(attack)) => attack,
+        (Some(ctx), Some(attack)) if !ctx.ends_with("-clean") && ctx != "docs" && ctx != "md" => {
+            // `cse:TEXTHASH:ID:VARIANT`: the input text (some cases repeat one).
+            attack
+        }
+        // `docs:CRATE/PATH#I`, `md:PACKAGE/PATH#I`: the crate or package.
+        (Some("docs" | "md"), Some(rest)) => rest.split('/').next().unwrap_or(rest),
+        _ => id,
+    }
+}
+
 fn held_out(id: &str) -> bool {
-    fnv(id) % 2 == 1
+    fnv(group(id)) % 2 == 1
 }
 
 struct Args {
     datasets: Option<PathBuf>,
     docs: Vec<PathBuf>,
+    markdown: Vec<PathBuf>,
     show_fp: usize,
     show_fn: usize,
+    /// Which half `--show-fp`/`--show-fn` print: `Some(false)` dev, `Some(true)` held-out, `None` all.
+    show_held: Option<bool>,
     write_sample: Option<PathBuf>,
 }
 
@@ -118,8 +144,10 @@ fn parse_args() -> Args {
     let mut args = Args {
         datasets: None,
         docs: Vec::new(),
+        markdown: Vec::new(),
         show_fp: 0,
         show_fn: 0,
+        show_held: Some(false),
         write_sample: None,
     };
     let mut it = std::env::args().skip(1);
@@ -130,10 +158,19 @@ fn parse_args() -> Args {
             "--docs" => args.docs.push(PathBuf::from(value())),
             "--show-fp" => args.show_fp = value().parse().unwrap_or(0),
             "--show-fn" => args.show_fn = value().parse().unwrap_or(0),
+            "--markdown" => args.markdown.push(PathBuf::from(value())),
+            "--show-split" => {
+                args.show_held = match value().as_str() {
+                    "dev" => Some(false),
+                    "held-out" => Some(true),
+                    _ => None,
+                }
+            }
             "--write-sample" => args.write_sample = Some(PathBuf::from(value())),
             _ => {
                 eprintln!(
-                    "usage: eval [--datasets DIR] [--docs DIR] [--show-fp N] [--show-fn N] [--write-sample DIR]"
+                    "usage: eval [--datasets DIR] [--docs DIR] [--markdown DIR] [--show-fp N] [--show-fn N] \
+                     [--show-split dev|held-out|all] [--write-sample DIR]"
                 );
                 std::process::exit(2);
             }
@@ -154,6 +191,16 @@ fn parse_args() -> Args {
     {
         args.docs = entries.flatten().map(|e| e.path()).collect();
         args.docs.sort();
+    }
+    if args.markdown.is_empty() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        args.markdown = [
+            PathBuf::from("/usr/lib/node_modules"),
+            root.join("target/e2e/node_modules"),
+        ]
+        .into_iter()
+        .filter(|p| p.is_dir())
+        .collect();
     }
     args
 }
@@ -262,7 +309,8 @@ fn cyberseceval(dir: &Path) -> Option<Vec<Sample>> {
             .filter_map(|c| {
                 Some(Sample {
                     id: format!(
-                        "cse:{}:{}",
+                        "cse:{:016x}:{}:{}",
+                        fnv(c["user_input"].as_str()?),
                         c["prompt_id"],
                         c["injection_variant"].as_str().unwrap_or("")
                     ),
@@ -395,6 +443,56 @@ fn docs_corpus(roots: &[PathBuf]) -> Vec<Sample> {
     samples
 }
 
+/// Every `*.md` file under the roots (`node_modules/PACKAGE/...`, `node_modules/@SCOPE/PACKAGE/...`
+/// name the package), cut into 4 KiB chunks like the crate documentation.
+fn markdown_corpus(roots: &[PathBuf]) -> Vec<Sample> {
+    let mut samples = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for root in roots {
+        let mut files = Vec::new();
+        walk(root, &mut files, 0);
+        for f in files
+            .iter()
+            .filter(|f| f.extension().is_some_and(|e| e.eq_ignore_ascii_case("md")))
+        {
+            let rel = f
+                .strip_prefix(root)
+                .unwrap_or(f)
+                .to_string_lossy()
+                .into_owned();
+            let Ok(text) = std::fs::read_to_string(f) else {
+                continue;
+            };
+            // The same package installed twice is counted once.
+            if !seen.insert(fnv(&text)) {
+                continue;
+            }
+            // The package: the path's part after its last `node_modules/`.
+            let tail = rel.rsplit("node_modules/").next().unwrap_or(&rel);
+            let mut comps = tail.split('/');
+            let first = comps.next().unwrap_or("");
+            let package = if first.starts_with('@') {
+                format!("{first}+{}", comps.next().unwrap_or(""))
+            } else {
+                first.to_owned()
+            };
+            let mut cs = Vec::new();
+            chunks(&text, 4096, &mut cs);
+            for (i, c) in cs.into_iter().enumerate() {
+                if c.trim().len() < 40 {
+                    continue;
+                }
+                samples.push(Sample {
+                    id: format!("md:{package}/{tail}#{i}"),
+                    text: c,
+                    positive: false,
+                });
+            }
+        }
+    }
+    samples
+}
+
 fn excerpt(text: &str, start: usize, end: usize) -> String {
     let mut a = start.saturating_sub(60);
     while !text.is_char_boundary(a) {
@@ -424,7 +522,8 @@ fn evaluate(name: &str, samples: &[Sample], args: &Args) -> (Counts, Counts) {
         } else {
             dev.add(s.positive, flagged);
         }
-        if !s.positive && flagged && shown_fp < args.show_fp {
+        let shown = args.show_held.is_none_or(|h| h == held_out(&s.id));
+        if shown && !s.positive && flagged && shown_fp < args.show_fp {
             shown_fp += 1;
             let mut line = format!("  FP {} score {:.2}:", s.id, r.injection.score);
             for t in &r.injection.triggers {
@@ -437,7 +536,7 @@ fn evaluate(name: &str, samples: &[Sample], args: &Args) -> (Counts, Counts) {
             }
             println!("{line}");
         }
-        if s.positive && !flagged && shown_fn < args.show_fn {
+        if shown && s.positive && !flagged && shown_fn < args.show_fn {
             shown_fn += 1;
             let sigs: Vec<_> = r.injection.triggers.iter().map(|t| t.signal).collect();
             println!(
@@ -645,6 +744,16 @@ fn main() {
     let (ddev, dheld) = evaluate("docs (registry crates)", &docs, &args);
     let mut all_docs = ddev;
     all_docs.merge(dheld);
+    let md = markdown_corpus(&args.markdown);
+    let md_fp = if md.is_empty() {
+        println!("markdown corpus ABSENT (no --markdown and no node_modules found)");
+        None
+    } else {
+        let (mdev, mheld) = evaluate("markdown (npm packages)", &md, &args);
+        let mut all = mdev;
+        all.merge(mheld);
+        Some(all)
+    };
     let mut all_pos = positives;
     all_pos.merge(positives_held);
     println!(
@@ -657,6 +766,14 @@ fn main() {
         all_docs.fp,
         all_docs.fp + all_docs.tn,
     );
+    if let Some(m) = md_fp {
+        println!(
+            "SUMMARY false positives on npm packages' Markdown {:.2}% ({} of {} chunks)",
+            100.0 * m.fp as f64 / (m.fp + m.tn).max(1) as f64,
+            m.fp,
+            m.fp + m.tn,
+        );
+    }
     match &args.datasets {
         Some(d) => {
             secrets(&d.join("secrets"));
@@ -672,6 +789,8 @@ fn args_clone(a: &Args) -> Args {
         docs: a.docs.clone(),
         show_fp: a.show_fp,
         show_fn: a.show_fn,
+        markdown: a.markdown.clone(),
+        show_held: a.show_held,
         write_sample: None,
     }
 }
