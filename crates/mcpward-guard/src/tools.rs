@@ -122,15 +122,23 @@ const EXCERPT_CHARS: usize = 120;
 ///
 /// Findings come in definition order, at most one per kind and location.
 pub fn screen_tool(tool: &Value) -> Vec<ToolFinding> {
+    let (_, _, mut findings) = screen_one(tool);
+    dedup(&mut findings);
+    findings
+}
+
+/// What [`screen_tool`] and [`screen_tool_list`] share: the definition's texts, its parameters
+/// (walked once) and the findings of the texts and parameters, not yet deduplicated.
+fn screen_one(tool: &Value) -> (Vec<Text>, Vec<Param<'_>>, Vec<ToolFinding>) {
     let mut texts = Vec::new();
     let mut findings = Vec::new();
     walk(tool, &mut String::new(), &mut texts, &mut findings);
     for t in &texts {
         judge_text(t, &mut findings);
     }
-    exfil_parameters(tool, &texts, &mut findings);
-    dedup(&mut findings);
-    findings
+    let params = parameters(tool);
+    exfil_parameters(&params, &texts, &mut findings);
+    (texts, params, findings)
 }
 
 /// Screens one server's whole `tools/list`: [`screen_tool`] for each, plus directives to call
@@ -141,18 +149,11 @@ pub fn screen_tool_list(tools: &[Value]) -> Vec<Vec<ToolFinding>> {
     tools
         .iter()
         .map(|tool| {
-            let mut texts = Vec::new();
-            let mut findings = Vec::new();
-            walk(tool, &mut String::new(), &mut texts, &mut findings);
-            for t in &texts {
-                judge_text(t, &mut findings);
-            }
-            exfil_parameters(tool, &texts, &mut findings);
-            let params = parameter_names(tool);
+            let (texts, params, mut findings) = screen_one(tool);
             for t in &texts {
                 for (at, name) in signals::called_names(&t.text) {
                     let known = siblings.iter().any(|s| same_tool_name(s, name))
-                        || params.iter().any(|p| p.eq_ignore_ascii_case(name));
+                        || params.iter().any(|p| p.name.eq_ignore_ascii_case(name));
                     if !known {
                         findings.push(ToolFinding {
                             kind: ToolFindingKind::ToolReference,
@@ -384,8 +385,7 @@ fn collect_params<'a>(schema: &'a Value, at: String, out: &mut Vec<Param<'a>>, d
 }
 
 /// Parameters shaped to carry data out, judged with what the definition says about them.
-fn exfil_parameters(tool: &Value, texts: &[Text], out: &mut Vec<ToolFinding>) {
-    let params = parameters(tool);
+fn exfil_parameters(params: &[Param<'_>], texts: &[Text], out: &mut Vec<ToolFinding>) {
     if params.is_empty() {
         return;
     }
@@ -427,7 +427,7 @@ fn exfil_parameters(tool: &Value, texts: &[Text], out: &mut Vec<ToolFinding>) {
         if let Some(excerpt) = evidence {
             out.push(ToolFinding {
                 kind: ToolFindingKind::ExfilParameter,
-                location: p.location,
+                location: p.location.clone(),
                 excerpt,
             });
         }
