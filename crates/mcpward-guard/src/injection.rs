@@ -1093,8 +1093,8 @@ static RULES: &[Rule] = &[
             r"(?:write|compose|draft|create|develop|generate|craft|pen|produce|come\s+up\s+with|make\s+up|invent|tell|brainstorm|suggest|propose|design)\s+",
             r"(?:me\s+|for\s+me\s+)?(?:a|an|some|one|two|three|four|five|ten|\d+|several|a\s+few|a\s+list\s+of)?\s*",
             r"(?:[a-z'\-]+,?\s+){0,4}?",
-            r"(?:poems?|story|stories|essays?|speech(?:es)?|songs?|lyrics|haikus?|limericks?|sonnets?|ballads?|blog\s+posts?|articles?|introductions?|conclusions?|paragraphs?|novels?|fables?|tales?|dialogues?|jokes?|riddles?|slogans?|taglines?|toasts?|eulog(?:y|ies)|op-eds?|editorials?|narratives?|monologues?|screenplays?|raps?|verses?|jingles?|advertisements?|cover\s+letters?|letters?|recipes?|biograph(?:y|ies)|obituar(?:y|ies)|tweets?|captions?|quiz(?:zes)?|lesson\s+plans?|itinerar(?:y|ies)|ideas|arguments?|pieces?|reviews?|fun\s+facts?|facts|synops(?:is|es)|plots?|names|titles|product\s+descriptions?|(?:meal|workout|fitness|study|training|diet|business|marketing|travel|exercise)\s+plans?|logos?|posters?|menus?)\b",
-            r"[a-z0-9 ,'\x22\-]{0,200}?(?:[.?!]|\z)",
+            r"(?:poems?|story|stories|essays?|speech(?:es)?|songs?|lyrics|haikus?|limericks?|sonnets?|ballads?|blog\s+posts?|articles?|introductions?|conclusions?|paragraphs?|novels?|fables?|tales?|dialogues?|jokes?|riddles?|slogans?|taglines?|toasts?|eulog(?:y|ies)|op-eds?|editorials?|narratives?|monologues?|screenplays?|raps?|verses?|jingles?|advertisements?|cover\s+letters?|letters?|recipes?|biograph(?:y|ies)|obituar(?:y|ies)|tweets?|captions?|quiz(?:zes)?|lesson\s+plans?|itinerar(?:y|ies)|ideas|arguments?|pieces?|reviews?|fun\s+facts?|facts|synops(?:is|es)|plots?|names|titles|product\s+descriptions?|(?:meal|workout|fitness|study|training|diet|business|marketing|travel|exercise)\s+plans?|logos?|posters?|menus?|questions|posts?)\b",
+            r"(?:[a-z0-9 ,'\x22/\-]|\d\.\d){0,200}?(?:[.?!]|\z)",
         ),
         needs: &[],
         check: Check::Standalone(TIED_TO_CONTEXT),
@@ -1133,6 +1133,13 @@ static RULES: &[Rule] = &[
             "help me debug",
             "help me fix",
             "help me write",
+            "help me prepare",
+            "help me study",
+            "help me practice",
+            "help me improve",
+            "help me solve",
+            "quiz me",
+            "test my knowledge",
             "list some",
             "list three",
             "list five",
@@ -1148,6 +1155,7 @@ static RULES: &[Rule] = &[
             "share some",
             "provide a",
             "provide an",
+            "provide some",
             "give a",
             "give an",
             "name a",
@@ -1163,13 +1171,13 @@ static RULES: &[Rule] = &[
             "correct the grammar",
         ],
         pattern: concat!(
-            r"(?:(?:explain|describe|discuss|elaborate\s+on|summari[sz]e|compare\s+and\s+contrast|tell\s+me\s+(?:about|how|why|what|who|when|where|which|the)|teach\s+me|help\s+me\s+(?:understand|learn|with|debug|fix|write)|(?:give|provide)\s+(?:me\s+)?an?\s+(?:brief\s+|short\s+|quick\s+|detailed\s+|concise\s+|simple\s+)?(?:overview|summary|history|explanation|definition|introduction|analysis|comparison|breakdown)\s+of|(?:paraphrase|proofread|rephrase|rewrite|correct\s+the\s+grammar\s+(?:of|in))\s+the\s+following|outline\s+the\s+(?:main|key|major|steps|stages|history|process|plot|causes|benefits|differences))\s",
+            r"(?:(?:explain|describe|discuss|elaborate\s+on|summari[sz]e|compare\s+and\s+contrast|tell\s+me\s+(?:about|how|why|what|who|when|where|which|the)|teach\s+me|help\s+me\s+(?:understand|learn|with|debug|fix|write|prepare|study|practice|improve|solve)|quiz\s+me|test\s+my\s+knowledge|(?:give\s+me|provide)\s+(?:some\s+)?information\s+(?:about|on)|(?:give|provide)\s+(?:me\s+)?an?\s+(?:brief\s+|short\s+|quick\s+|detailed\s+|concise\s+|simple\s+)?(?:overview|summary|history|explanation|definition|introduction|analysis|comparison|breakdown)\s+of|(?:paraphrase|proofread|rephrase|rewrite|correct\s+the\s+grammar\s+(?:of|in))\s+the\s+following|outline\s+the\s+(?:main|key|major|steps|stages|history|process|plot|causes|benefits|differences))\s",
             r"|give\s+me\s+(?:a\s+list\s+of\s+|some\s+|a\s+few\s+|three\s+|five\s+|\d+\s+)?(?:[a-z\-]+\s+){0,2}?(?:tips|ideas|examples|reasons|facts|ways|books|films|movies|places|strategies|benefits|methods|techniques|steps|exercises|destinations|suggestions|habits|foods|activities|advice|an?\s+(?:summary|explanation|definition|overview|list))\b",
-            r"|recommend\s+(?:a|an|some|three|five|\d+)\s+(?:good\s+|great\s+|classic\s+|popular\s+)?(?:books?|novels?|films?|movies?|songs?|albums?|podcasts?|games?|exercises?|apps?)\b",
+            r"|recommend\s+(?:a|an|some|three|five|\d+)\s+(?:good\s+|great\s+|classic\s+|popular\s+)?(?:books?|novels?|films?|movies?|songs?|albums?|podcasts?|games?|exercises?|apps?|ides?|editors?|librar(?:y|ies)|frameworks?|courses?|tutorials?|resources)\b",
             r"|name\s+(?:the\s+[a-z]+est|an?|one|two|three|four|five|some|\d+)\s",
             r"|list\s+the\s+(?:main|primary|key|major|top|\d+|three|four|five|seven|ten|largest|biggest|most)\s",
             r"|(?:list|name|suggest|recommend|share)\s+(?:a\s+list\s+of\s+|some\s+|three\s+|five\s+)(?:[a-z\-]+\s+){0,2}?(?:tips|ideas|examples|reasons|facts|ways|books|films|movies|places|strategies|benefits|methods|techniques|steps|exercises|destinations|suggestions|habits|foods|activities)\b)",
-            r"[a-z0-9 ,'\x22\-]{2,200}?(?:[.?!]|\z)",
+            r"(?:[a-z0-9 ,'\x22/\-]|\d\.\d){2,200}?(?:[.?!]|\z)",
         ),
         needs: &[],
         check: Check::Standalone(TIED_TO_CONTEXT),
@@ -1266,7 +1274,7 @@ static RULES: &[Rule] = &[
         ],
         pattern: concat!(
             r"(?:what|who|when|where|which|how|why|in\s+(?:which|what))(?:'s)?\s",
-            r"[a-z0-9 ,'\x22%+*=^\-]{2,200}?\?",
+            r"(?:[a-z0-9 ,'\x22%+*=^/\-]|\d\.\d){2,200}?\?",
         ),
         needs: &[],
         check: Check::Standalone(QUESTION_TIED),
@@ -1306,7 +1314,7 @@ static RULES: &[Rule] = &[
             r"(?:the\s+(?:word|phrase|sentence|text|following)\s+)?",
             r"(?:[^\n]{1,120}?\s)?(?:mean\s+)?(?:in|into|to)\s+(?:english|spanish|french|german|italian|portuguese|russian|chinese|mandarin|cantonese|japanese|korean|arabic|hindi|bengali|urdu|turkish|dutch|swedish|norwegian|danish|finnish|polish|czech|greek|hebrew|latin|thai|vietnamese|indonesian|malay|swahili|persian|farsi|ukrainian|romanian|hungarian|tagalog|filipino|esperanto|irish|welsh|catalan|sign\s+language)\b",
             r"|what(?:'s|\s+is|\s+does)\s+(?:the\s+meaning\s+of\s+(?:the\s+(?:word|phrase|term|expression|idiom|saying)\s+)?)?(?:['\x22]|\xE2\x80[\x98\x9C])[^'\x22\n]{1,60}(?:['\x22]|\xE2\x80[\x99\x9D])\s*(?:mean)?\s*\?",
-            r"|what(?:'s|\s+is)\s+the\s+(?:english|spanish|french|german|italian|portuguese|russian|chinese|japanese|korean|arabic|hindi|dutch|greek|latin)\s+(?:word|term|phrase)\s+for\b)",
+            r"|what(?:'s|\s+is)\s+the\s+(?:english|spanish|french|german|italian|portuguese|russian|chinese|japanese|korean|arabic|hindi|dutch|greek|latin)\s+translation\s+(?:of|for)\b|what(?:'s|\s+is)\s+the\s+(?:english|spanish|french|german|italian|portuguese|russian|chinese|japanese|korean|arabic|hindi|dutch|greek|latin)\s+(?:word|term|phrase)\s+for\b)",
         ),
         needs: &[],
         check: Check::Standalone(&[]),
@@ -1354,7 +1362,7 @@ static RULES: &[Rule] = &[
             r"|how\s+(?:can|should|would|do)\s+i\s+[a-z]+\b",
             r"|solve\s+(?:the\s+(?:equation|problem|following)|for\s+[a-z]\b|[0-9(])",
             r"|convert\s+\d[\d.,]*\s*(?:[a-z]+\s+){1,3}(?:to|into|in)\s+[a-z]+)",
-            r"[a-z0-9 ,'\x22+#%*=^\-]{2,200}?(?:[.?!]|\z)",
+            r"(?:[a-z0-9 ,'\x22+#%*=^/\-]|\d\.\d){2,200}?(?:[.?!]|\z)",
         ),
         needs: &[],
         check: Check::Standalone(TIED_TO_CONTEXT),
@@ -1420,12 +1428,12 @@ const OPENERS: &[&str] = &[
 ];
 
 /// Words that tie a request to the text around it or to the people writing it ("could you
-/// draft a letter to our landlord", "what is the deadline for this?"): a request between
-/// people, not a task for an assistant.
+/// draft a letter to our landlord", "can you explain it to the team?"): a request between
+/// people, not a task for an assistant. Third persons are not among them: a task often has
+/// one of its own ("a story about a dog and its owner").
 const TIED_TO_CONTEXT: &[&str] = &[
-    "we", "us", "our", "ours", "your", "yours", "this", "these", "those", "attached", "enclosed",
-    "above", "below", "here", "it", "its", "he", "she", "him", "her", "his", "they", "them",
-    "their", "you",
+    "we", "us", "our", "ours", "you", "your", "yours", "this", "these", "those", "it", "attached",
+    "enclosed", "above", "below", "here",
 ];
 
 /// [`TIED_TO_CONTEXT`] for a question, with the asker ("what should I bring?") and "mean"
