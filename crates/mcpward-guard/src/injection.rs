@@ -17,8 +17,9 @@
 //!
 //! The rules are written from the attack classes (instruction override, fake role markers,
 //! directives at the model, concealment, exfiltration, secret requests, tool-use instructions,
-//! injected code payloads, tasks requested of an assistant), not from any dataset's wording; the evaluation harness
-//! (`examples/eval.rs`) measures them on public sets and on real documentation.
+//! injected code payloads, tasks requested of an assistant), not from any dataset's wording;
+//! the evaluation harness (`examples/eval.rs`) measures them on public sets and on real
+//! documentation.
 
 use std::ops::Range;
 use std::sync::LazyLock;
