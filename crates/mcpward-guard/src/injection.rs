@@ -1140,6 +1140,8 @@ static RULES: &[Rule] = &[
             "help me improve",
             "help me solve",
             "quiz me",
+            "walk me through",
+            "break down the",
             "test my knowledge",
             "list some",
             "list three",
@@ -1172,7 +1174,7 @@ static RULES: &[Rule] = &[
             "correct the grammar",
         ],
         pattern: concat!(
-            r"(?:(?:explain|describe|discuss|elaborate\s+on|summari[sz]e|compare\s+and\s+contrast|tell\s+me\s+(?:about|how|why|what|who|when|where|which|the)|teach\s+me|help\s+me\s+(?:understand|learn|with|debug|fix|write|prepare|study|practice|improve|solve)|quiz\s+me|test\s+my\s+knowledge|(?:give\s+me|provide)\s+(?:some\s+)?information\s+(?:about|on)|(?:give|provide)\s+(?:me\s+)?an?\s+(?:brief\s+|short\s+|quick\s+|detailed\s+|concise\s+|simple\s+)?(?:overview|summary|history|explanation|definition|introduction|analysis|comparison|breakdown)\s+of|(?:paraphrase|proofread|rephrase|rewrite|correct\s+the\s+grammar\s+(?:of|in))\s+the\s+following|outline\s+the\s+(?:main|key|major|steps|stages|history|process|plot|causes|benefits|differences))\s",
+            r"(?:(?:explain|describe|discuss|elaborate\s+on|summari[sz]e|compare\s+and\s+contrast|tell\s+me\s+(?:about|how|why|what|who|when|where|which|the)|teach\s+me|help\s+me\s+(?:understand|learn|with|debug|fix|write|prepare|study|practice|improve|solve)|quiz\s+me|test\s+my\s+knowledge|walk\s+me\s+through|break\s+down\s+the\s+(?:concept|idea|theory|process|basics|history|causes|difference|differences|meaning)|(?:give\s+me|provide)\s+(?:some\s+)?information\s+(?:about|on)|(?:give|provide)\s+(?:me\s+)?an?\s+(?:brief\s+|short\s+|quick\s+|detailed\s+|concise\s+|simple\s+)?(?:overview|summary|history|explanation|definition|introduction|analysis|comparison|breakdown)\s+of|(?:paraphrase|proofread|rephrase|rewrite|correct\s+the\s+grammar\s+(?:of|in))\s+the\s+following|outline\s+the\s+(?:main|key|major|steps|stages|history|process|plot|causes|benefits|differences))\s",
             r"|give\s+me\s+(?:a\s+list\s+of\s+|some\s+|a\s+few\s+|three\s+|five\s+|\d+\s+)?(?:[a-z\-]+\s+){0,2}?(?:tips|ideas|examples|reasons|facts|ways|books|films|movies|places|strategies|benefits|methods|techniques|steps|exercises|destinations|suggestions|habits|foods|activities|advice|an?\s+(?:summary|explanation|definition|overview|list))\b",
             r"|recommend\s+(?:a|an|some|three|five|\d+)\s+(?:good\s+|great\s+|classic\s+|popular\s+)?(?:books?|novels?|films?|movies?|songs?|albums?|podcasts?|games?|exercises?|apps?|ides?|editors?|librar(?:y|ies)|frameworks?|courses?|tutorials?|resources)\b",
             r"|name\s+(?:the\s+[a-z]+est|an?|one|two|three|four|five|some|\d+)\s",
@@ -1315,7 +1317,7 @@ static RULES: &[Rule] = &[
             r"(?:the\s+(?:word|phrase|sentence|text|following)\s+)?",
             r"(?:[^\n]{1,120}?\s)?(?:mean\s+)?(?:in|into|to)\s+(?:english|spanish|french|german|italian|portuguese|russian|chinese|mandarin|cantonese|japanese|korean|arabic|hindi|bengali|urdu|turkish|dutch|swedish|norwegian|danish|finnish|polish|czech|greek|hebrew|latin|thai|vietnamese|indonesian|malay|swahili|persian|farsi|ukrainian|romanian|hungarian|tagalog|filipino|esperanto|irish|welsh|catalan|sign\s+language)\b",
             r"|what(?:'s|\s+is|\s+does)\s+(?:the\s+meaning\s+of\s+(?:the\s+(?:word|phrase|term|expression|idiom|saying)\s+)?)?(?:['\x22]|\xE2\x80[\x98\x9C])[^'\x22\n]{1,60}(?:['\x22]|\xE2\x80[\x99\x9D])\s*(?:mean)?\s*\?",
-            r"|what(?:'s|\s+is)\s+the\s+(?:english|spanish|french|german|italian|portuguese|russian|chinese|japanese|korean|arabic|hindi|dutch|greek|latin)\s+translation\s+(?:of|for)\b|what(?:'s|\s+is)\s+the\s+(?:english|spanish|french|german|italian|portuguese|russian|chinese|japanese|korean|arabic|hindi|dutch|greek|latin)\s+(?:word|term|phrase)\s+for\b)",
+            r"|what(?:'s|\s+is)\s+the\s+(?:english|spanish|french|german|italian|portuguese|russian|chinese|japanese|korean|arabic|hindi|dutch|greek|latin)\s+(?:translation|equivalent|version)\s+(?:of|for)\b|what(?:'s|\s+is)\s+the\s+(?:english|spanish|french|german|italian|portuguese|russian|chinese|japanese|korean|arabic|hindi|dutch|greek|latin)\s+(?:word|term|phrase)\s+for\b)",
         ),
         needs: &[],
         check: Check::Standalone(&[]),
@@ -1355,6 +1357,10 @@ static RULES: &[Rule] = &[
             "how do i",
             "solve",
             "convert",
+            "debug the following",
+            "fix the following",
+            "refactor the following",
+            "optimize the following",
         ],
         pattern: concat!(
             r"(?:show\s+me\s+(?:a|an|how|some|the\s+code|an\s+example)\b",
@@ -1364,10 +1370,14 @@ static RULES: &[Rule] = &[
             r"|solve\s+(?:the\s+(?:equation|problem|following)|for\s+[a-z]\b|[0-9(])",
             r"|convert\s+\d[\d.,]*\s*(?:[a-z]+\s+){1,3}(?:to|into|in)\s+[a-z]+)",
             r"(?:[a-z0-9 ,'\x22+#%*=^/\-]|\d\.\d){2,200}?(?:[.?!]|\z)",
+            r"|(?:debug|fix|refactor|optimize)\s+the\s+following\s+(?:[a-z+#]+\s+){0,2}(?:code|function|program|script|snippet|query)\s*[:.]",
         ),
         needs: &[],
         check: Check::Standalone(TIED_TO_CONTEXT),
     },
+    // Code to work into the model's answer: "incorporate the following code into your
+    // solution". The common verbs ("add the following code to your ...") only with the
+    // model's own work, not the reader's project.
     Rule {
         signal: "output-directive",
         weight: 0.4,
@@ -1381,11 +1391,33 @@ static RULES: &[Rule] = &[
             "your implementation",
             "your program",
             "your script",
+            "your project",
+            "your application",
+            "your app",
+            "your software",
         ],
-        pattern: r"your\s+(?:code|solution|answer|response|reply|output|implementation|program|script)\b",
+        pattern: r"your\s+(?:code(?:base)?|solution|answer|response|reply|output|implementation|program|script|project|application|app|software)\b",
         needs: &[],
         check: Check::Preceded(
-            r"(?:incorporate|integrate|embed|merge|inject|insert|weave|include|add|put|place|append|use)\s+(?:the|this|these)\s+(?:following\s+|subsequent\s+|below\s+|above\s+)?(?:code|snippet|lines?|function|payload|script)\s*(?:snippet|block|excerpt|section|fragment|segment|lines?)?\s+(?:in|into|to|within|inside)\s+(?:the\s+(?:logic|body|core|flow|end|beginning|start)\s+of\s+)?\z",
+            r"(?:incorporate|integrate|embed|merge|inject|weave|blend)\s+(?:the|this|these)\s+(?:following\s+|subsequent\s+|below\s+|above\s+)?(?:code|snippet|lines?|function|payload|script)\s*(?:snippet|block|excerpt|section|fragment|segment|lines?)?\s+(?:in|into|to|within|inside|with)\s+(?:the\s+(?:logic|body|core|flow|end|beginning|start|rest)\s+of\s+)?\z",
+        ),
+    },
+    Rule {
+        signal: "output-directive",
+        weight: 0.4,
+        anchors: &[
+            "your code",
+            "your solution",
+            "your answer",
+            "your response",
+            "your reply",
+            "your output",
+            "your implementation",
+        ],
+        pattern: r"your\s+(?:code|solution|answer|response|reply|output|implementation)\b",
+        needs: &[],
+        check: Check::Preceded(
+            r"(?:insert|include|add|put|place|append|use)\s+(?:the|this|these)\s+(?:following\s+|subsequent\s+|below\s+|above\s+)?(?:code|snippet|lines?|function|payload|script)\s*(?:snippet|block|excerpt|section|fragment|segment|lines?)?\s+(?:in|into|to|within|inside)\s+(?:the\s+(?:logic|body|core|flow|end|beginning|start|rest)\s+of\s+)?\z",
         ),
     },
 ];
