@@ -1801,7 +1801,7 @@ impl View<'_> {
             [head @ .., b'.'] => {
                 let digits = head.iter().rev().take_while(|b| b.is_ascii_digit()).count();
                 let rest = trim_blanks(&head[..head.len() - digits]);
-                digits == 0 || !(rest.ends_with(b"\n") || rest.is_empty() && from == 0)
+                digits == 0 || !(rest.ends_with(b"\n") || (rest.is_empty() && from == 0))
             }
             [.., b'!' | b'?'] => true,
             [.., b'.' | b'!' | b'?', b'"' | b'\'' | b')'] => true,
