@@ -17,8 +17,9 @@
 //!
 //! The rules are written from the attack classes (instruction override, fake role markers,
 //! directives at the model, concealment, exfiltration, secret requests, tool-use instructions,
-//! injected code payloads), not from any dataset's wording; the evaluation harness
-//! (`examples/eval.rs`) measures them on public sets and on real documentation.
+//! injected code payloads, tasks requested of an assistant), not from any dataset's wording;
+//! the evaluation harness (`examples/eval.rs`) measures them on public sets and on real
+//! documentation.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -53,6 +54,12 @@ enum Check {
     /// This pattern (ending in `\z`) matches the text just before the anchor; the trigger
     /// starts where it does.
     Preceded(&'static str),
+    /// The match starts a sentence of prose (at the start of the text, of a line with only
+    /// blanks before it, or after `.`, `!` or `?`), perhaps after an opener such as "please"
+    /// or "can you" (`OPENERS`), so not in a heading, list item or table cell; and it holds
+    /// none of these words (words that tie a question to the text around it or to the people
+    /// writing it: "we", "this", ...).
+    Standalone(&'static [&'static str]),
 }
 
 struct Rule {
@@ -1037,6 +1044,438 @@ static RULES: &[Rule] = &[
         needs: &[],
         check: Check::None,
     },
+    // --- tasks requested of an assistant (injected tasks) ----------------------------------
+    // A sentence in a tool result that asks for an unrelated piece of work (a poem, an
+    // explanation, a translation, a function, a general-knowledge answer) is addressed to the
+    // model reading it. Each rule wants the request to stand alone as a sentence of plain prose
+    // (`Check::Standalone`: not a heading, list item or code, no backticks or brackets) and to
+    // hold no word tying it to the text around it or to its writers, as requests between
+    // people do ("could you draft a letter to our landlord?").
+    Rule {
+        signal: "injected-task",
+        weight: 0.55,
+        anchors: &[
+            "write a",
+            "write an",
+            "write me",
+            "write some",
+            "write two",
+            "write three",
+            "compose a",
+            "compose an",
+            "compose me",
+            "compose some",
+            "draft a",
+            "draft an",
+            "draft me",
+            "create a",
+            "create an",
+            "create some",
+            "develop a",
+            "develop an",
+            "generate a",
+            "generate an",
+            "generate some",
+            "craft a",
+            "craft an",
+            "pen a",
+            "produce a",
+            "come up with",
+            "make up a",
+            "invent a",
+            "tell me a",
+            "brainstorm",
+            "suggest a",
+            "suggest some",
+            "propose a",
+            "design a",
+        ],
+        pattern: concat!(
+            r"(?:write|compose|draft|create|develop|generate|craft|pen|produce|come\s+up\s+with|make\s+up|invent|tell|brainstorm|suggest|propose|design)\s+",
+            r"(?:me\s+|for\s+me\s+)?(?:a|an|some|one|two|three|four|five|ten|\d+|several|a\s+few|a\s+list\s+of)?\s*",
+            r"(?:[a-z'\-]+,?\s+){0,4}?",
+            r"(?:poems?|story|stories|essays?|speech(?:es)?|songs?|lyrics|haikus?|limericks?|sonnets?|ballads?|blog\s+posts?|articles?|introductions?|conclusions?|paragraphs?|novels?|fables?|tales?|dialogues?|jokes?|riddles?|slogans?|taglines?|toasts?|eulog(?:y|ies)|op-eds?|editorials?|narratives?|monologues?|screenplays?|raps?|verses?|jingles?|advertisements?|cover\s+letters?|letters?|recipes?|biograph(?:y|ies)|obituar(?:y|ies)|tweets?|captions?|quiz(?:zes)?|lesson\s+plans?|itinerar(?:y|ies)|ideas|arguments?|pieces?|reviews?|fun\s+facts?|facts|synops(?:is|es)|plots?|names|titles|product\s+descriptions?|(?:meal|workout|fitness|study|training|diet|business|marketing|travel|exercise)\s+plans?|logos?|posters?|menus?|questions|posts?)\b",
+            r"(?:[a-z0-9 ,'\x22/\-]|\d\.\d){0,200}?(?:[.?!]|\z)",
+        ),
+        needs: &[],
+        check: Check::Standalone(TIED_TO_CONTEXT),
+    },
+    Rule {
+        signal: "injected-task",
+        weight: 0.55,
+        anchors: &[
+            "explain",
+            "describe",
+            "discuss",
+            "elaborate on",
+            "summarize the",
+            "summarise the",
+            "tell me about",
+            "tell me how",
+            "tell me why",
+            "tell me what",
+            "tell me who",
+            "tell me when",
+            "tell me where",
+            "tell me which",
+            "teach me",
+            "help me understand",
+            "help me learn",
+            "give me an overview",
+            "give an overview",
+            "provide an overview",
+            "give me a brief",
+            "give a brief",
+            "provide a brief",
+            "compare and contrast",
+            "give me",
+            "tell me the",
+            "help me with",
+            "help me debug",
+            "help me fix",
+            "help me write",
+            "help me prepare",
+            "help me study",
+            "help me practice",
+            "help me improve",
+            "help me solve",
+            "quiz me",
+            "walk me through",
+            "break down the",
+            "test my knowledge",
+            "list some",
+            "list three",
+            "list five",
+            "name some",
+            "name three",
+            "name five",
+            "suggest some",
+            "recommend some",
+            "recommend a",
+            "recommend an",
+            "recommend three",
+            "recommend five",
+            "share some",
+            "provide a",
+            "provide an",
+            "provide some",
+            "give a",
+            "give an",
+            "name a",
+            "name an",
+            "name one",
+            "name the",
+            "list the",
+            "outline the",
+            "paraphrase",
+            "proofread",
+            "rephrase",
+            "rewrite the following",
+            "correct the grammar",
+        ],
+        pattern: concat!(
+            r"(?:(?:explain|describe|discuss|elaborate\s+on|summari[sz]e|compare\s+and\s+contrast|tell\s+me\s+(?:about|how|why|what|who|when|where|which|the)|teach\s+me|help\s+me\s+(?:understand|learn|with|debug|fix|write|prepare|study|practice|improve|solve)|quiz\s+me|test\s+my\s+knowledge|walk\s+me\s+through|break\s+down\s+the\s+(?:concept|idea|theory|process|basics|history|causes|difference|differences|meaning)|(?:give\s+me|provide)\s+(?:some\s+)?information\s+(?:about|on)|(?:give|provide)\s+(?:me\s+)?an?\s+(?:brief\s+|short\s+|quick\s+|detailed\s+|concise\s+|simple\s+)?(?:overview|summary|history|explanation|definition|introduction|analysis|comparison|breakdown)\s+of|(?:paraphrase|proofread|rephrase|rewrite|correct\s+the\s+grammar\s+(?:of|in))\s+the\s+following|outline\s+the\s+(?:main|key|major|steps|stages|history|process|plot|causes|benefits|differences))\s",
+            r"|give\s+me\s+(?:a\s+list\s+of\s+|some\s+|a\s+few\s+|three\s+|five\s+|\d+\s+)?(?:[a-z\-]+\s+){0,2}?(?:tips|ideas|examples|reasons|facts|ways|books|films|movies|places|strategies|benefits|methods|techniques|steps|exercises|destinations|suggestions|habits|foods|activities|advice|an?\s+(?:summary|explanation|definition|overview|list))\b",
+            r"|recommend\s+(?:a|an|some|three|five|\d+)\s+(?:good\s+|great\s+|classic\s+|popular\s+)?(?:books?|novels?|films?|movies?|songs?|albums?|podcasts?|games?|exercises?|apps?|ides?|editors?|librar(?:y|ies)|frameworks?|courses?|tutorials?|resources)\b",
+            r"|name\s+(?:the\s+[a-z]+est|an?|one|two|three|four|five|some|\d+)\s",
+            r"|list\s+the\s+(?:main|primary|key|major|top|\d+|three|four|five|seven|ten|largest|biggest|most)\s",
+            r"|(?:list|name|suggest|recommend|share)\s+(?:a\s+list\s+of\s+|some\s+|three\s+|five\s+)(?:[a-z\-]+\s+){0,2}?(?:tips|ideas|examples|reasons|facts|ways|books|films|movies|places|strategies|benefits|methods|techniques|steps|exercises|destinations|suggestions|habits|foods|activities)\b)",
+            r"(?:[a-z0-9 ,'\x22/\-]|\d\.\d){2,200}?(?:[.?!]|\z)",
+        ),
+        needs: &[],
+        check: Check::Standalone(TIED_TO_CONTEXT),
+    },
+    Rule {
+        signal: "injected-task",
+        weight: 0.55,
+        anchors: &[
+            "what is",
+            "what are",
+            "what was",
+            "what were",
+            "what's",
+            "what causes",
+            "what caused",
+            "what role",
+            "what factors",
+            "what year",
+            "what kind",
+            "what type",
+            "what happens",
+            "what happened",
+            "what did",
+            "what does",
+            "what do",
+            "what led",
+            "what makes",
+            "what would",
+            "what if",
+            "who is",
+            "who's",
+            "who was",
+            "who were",
+            "who wrote",
+            "who invented",
+            "who discovered",
+            "who painted",
+            "who composed",
+            "who founded",
+            "who directed",
+            "who designed",
+            "who developed",
+            "who created",
+            "who built",
+            "who won",
+            "who led",
+            "who first",
+            "who coined",
+            "who played",
+            "when did",
+            "when was",
+            "when were",
+            "where is",
+            "where are",
+            "where was",
+            "where were",
+            "where did",
+            "where does",
+            "where do",
+            "which is",
+            "which was",
+            "which are",
+            "which were",
+            "which country",
+            "which city",
+            "which planet",
+            "which language",
+            "which animal",
+            "in which",
+            "in what",
+            "how many",
+            "how much",
+            "how long",
+            "how far",
+            "how old",
+            "how tall",
+            "how big",
+            "how does",
+            "how do",
+            "how did",
+            "how is",
+            "how are",
+            "how was",
+            "how were",
+            "how can",
+            "how to",
+            "why is",
+            "why are",
+            "why was",
+            "why were",
+            "why did",
+            "why do",
+            "why does",
+        ],
+        pattern: concat!(
+            r"(?:what|who|when|where|which|how|why|in\s+(?:which|what))(?:'s)?\s",
+            r"(?:[a-z0-9 ,'\x22%+*=^/\-]|\d\.\d){2,200}?\?",
+        ),
+        needs: &[],
+        check: Check::Standalone(QUESTION_TIED),
+    },
+    Rule {
+        signal: "injected-task",
+        weight: 0.6,
+        anchors: &[
+            "how do you say",
+            "how would you say",
+            "how do i say",
+            "how to say",
+            "how does one say",
+            "how can i say",
+            "how do you translate",
+            "how would you translate",
+            "how do i translate",
+            "how do you pronounce",
+            "how do you write",
+            "translate",
+            "convert",
+            "say '",
+            "say \"",
+            "what is the word for",
+            "what's the word for",
+            "what is '",
+            "what is \"",
+            "what's '",
+            "what's \"",
+            "what does '",
+            "what does \"",
+            "what is the meaning of",
+            "what's the meaning of",
+        ],
+        pattern: concat!(
+            r"(?:(?:how\s+(?:do|would|can|does)\s+(?:you|i|one)\s+(?:say|translate|pronounce|write)|how\s+to\s+say|what(?:'s|\s+is)\s+the\s+word\s+for|what(?:'s|\s+is|\s+does)|translate|convert|say)\s+",
+            r"(?:the\s+(?:word|phrase|sentence|text|following)\s+)?",
+            r"(?:[^\n]{1,120}?\s)?(?:mean\s+)?(?:in|into|to)\s+(?:english|spanish|french|german|italian|portuguese|russian|chinese|mandarin|cantonese|japanese|korean|arabic|hindi|bengali|urdu|turkish|dutch|swedish|norwegian|danish|finnish|polish|czech|greek|hebrew|latin|thai|vietnamese|indonesian|malay|swahili|persian|farsi|ukrainian|romanian|hungarian|tagalog|filipino|esperanto|irish|welsh|catalan|sign\s+language)\b",
+            r"|what(?:'s|\s+is|\s+does)\s+(?:the\s+meaning\s+of\s+(?:the\s+(?:word|phrase|term|expression|idiom|saying)\s+)?)?(?:['\x22]|\xE2\x80[\x98\x9C])[^'\x22\n]{1,60}(?:['\x22]|\xE2\x80[\x99\x9D])\s*(?:mean)?\s*\?",
+            r"|what(?:'s|\s+is)\s+the\s+(?:english|spanish|french|german|italian|portuguese|russian|chinese|japanese|korean|arabic|hindi|dutch|greek|latin)\s+(?:translation|equivalent|version)\s+(?:of|for)\b|what(?:'s|\s+is)\s+the\s+(?:english|spanish|french|german|italian|portuguese|russian|chinese|japanese|korean|arabic|hindi|dutch|greek|latin)\s+(?:word|term|phrase)\s+for\b)",
+        ),
+        needs: &[],
+        check: Check::Standalone(&[]),
+    },
+    Rule {
+        signal: "injected-task",
+        weight: 0.55,
+        anchors: &[
+            "show me",
+            "give me an example",
+            "give me a code",
+            "give me a function",
+            "give me a regex",
+            "give me a script",
+            "give an example",
+            "provide an example",
+            "provide a code",
+            "provide code",
+            "provide a simple",
+            "provide a sample",
+            "provide a function",
+            "provide a script",
+            "write a function",
+            "write a program",
+            "write a script",
+            "write a simple",
+            "write a python",
+            "write a java",
+            "write code",
+            "write a code",
+            "write a regex",
+            "write a regular",
+            "write a sql",
+            "how can i",
+            "how should i",
+            "how would i",
+            "how do i",
+            "solve",
+            "convert",
+            "debug the following",
+            "fix the following",
+            "refactor the following",
+            "optimize the following",
+        ],
+        pattern: concat!(
+            r"(?:show\s+me\s+(?:a|an|how|some|the\s+code|an\s+example)\b",
+            r"|(?:give|provide)\s+(?:me\s+)?(?:an?\s+)?(?:simple\s+|short\s+|quick\s+|brief\s+|sample\s+|code\s+)?(?:examples?|code|snippets?|sample|demonstration|function|script|program|regex|regular\s+expression|query)\b",
+            r"|write\s+(?:me\s+)?(?:a|an|some)?\s*(?:[a-z+#]+\s+){0,3}?(?:function|program|script|class|method|snippet|code|query|regex|regular\s+expression)s?\b",
+            r"|how\s+(?:can|should|would|do)\s+i\s+[a-z]+\b",
+            r"|solve\s+(?:the\s+(?:equation|problem|following)|for\s+[a-z]\b|[0-9(])",
+            r"|convert\s+\d[\d.,]*\s*(?:[a-z]+\s+){1,3}(?:to|into|in)\s+[a-z]+)",
+            r"(?:[a-z0-9 ,'\x22+#%*=^/\-]|\d\.\d){2,200}?(?:[.?!]|\z)",
+            r"|(?:debug|fix|refactor|optimize)\s+the\s+following\s+(?:[a-z+#]+\s+){0,2}(?:code|function|program|script|snippet|query)\s*[:.]",
+        ),
+        needs: &[],
+        check: Check::Standalone(TIED_TO_CONTEXT),
+    },
+    // Code to work into the model's answer: "incorporate the following code into your
+    // solution". The common verbs ("add the following code to your ...") only with the
+    // model's own work, not the reader's project.
+    Rule {
+        signal: "output-directive",
+        weight: 0.4,
+        anchors: &[
+            "your code",
+            "your solution",
+            "your answer",
+            "your response",
+            "your reply",
+            "your output",
+            "your implementation",
+            "your program",
+            "your script",
+            "your project",
+            "your application",
+            "your app",
+            "your software",
+        ],
+        pattern: r"your\s+(?:code(?:base)?|solution|answer|response|reply|output|implementation|program|script|project|application|app|software)\b",
+        needs: &[],
+        check: Check::Preceded(
+            r"(?:incorporate|integrate|embed|merge|inject|weave|blend)\s+(?:the|this|these)\s+(?:following\s+|subsequent\s+|below\s+|above\s+)?(?:code|snippet|lines?|function|payload|script)\s*(?:snippet|block|excerpt|section|fragment|segment|lines?)?\s+(?:in|into|to|within|inside|with)\s+(?:the\s+(?:logic|body|core|flow|end|beginning|start|rest)\s+of\s+)?\z",
+        ),
+    },
+    Rule {
+        signal: "output-directive",
+        weight: 0.4,
+        anchors: &[
+            "your code",
+            "your solution",
+            "your answer",
+            "your response",
+            "your reply",
+            "your output",
+            "your implementation",
+        ],
+        pattern: r"your\s+(?:code|solution|answer|response|reply|output|implementation)\b",
+        needs: &[],
+        check: Check::Preceded(
+            r"(?:insert|include|add|put|place|append|use)\s+(?:the|this|these)\s+(?:following\s+|subsequent\s+|below\s+|above\s+)?(?:code|snippet|lines?|function|payload|script)\s*(?:snippet|block|excerpt|section|fragment|segment|lines?)?\s+(?:in|into|to|within|inside)\s+(?:the\s+(?:logic|body|core|flow|end|beginning|start|rest)\s+of\s+)?\z",
+        ),
+    },
+];
+
+/// Openers a request to an assistant may start with, before the request itself.
+const OPENERS: &[&str] = &[
+    "please",
+    "kindly",
+    "now",
+    "also",
+    "and",
+    "then",
+    "next",
+    "finally",
+    "lastly",
+    "additionally",
+    "ok",
+    "okay",
+    "hey",
+    "hi",
+    "btw",
+    "by the way",
+    "can you",
+    "could you",
+    "would you",
+    "will you",
+    "i want you to",
+    "i need you to",
+    "i'd like you to",
+    "i would like you to",
+    "do you know",
+    "do you happen to know",
+    "can you tell me",
+    "could you tell me",
+    "i wonder",
+    "i'm curious",
+    "i want to know",
+    "i'd like to know",
+    "i would like to know",
+    "quick question",
+];
+
+/// Words that tie a request to the text around it or to the people writing it ("could you
+/// draft a letter to our landlord", "can you explain it to the team?"): a request between
+/// people, not a task for an assistant. Third persons are not among them: a task often has
+/// one of its own ("a story about a dog and its owner").
+const TIED_TO_CONTEXT: &[&str] = &[
+    "we", "us", "our", "ours", "you", "your", "yours", "this", "these", "those", "it", "attached",
+    "enclosed", "above", "below", "here",
+];
+
+/// [`TIED_TO_CONTEXT`] for a question, with the asker ("what should I bring?") and "mean"
+/// (a text's own terms: "what does queue mean exactly?"; a quoted word's meaning is a
+/// translation request).
+const QUESTION_TIED: &[&str] = &[
+    "i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your", "yours", "this", "these",
+    "those", "attached", "enclosed", "above", "below", "here", "it", "its", "he", "she", "him",
+    "her", "his", "they", "them", "their", "mean", "means",
 ];
 
 struct Detector {
@@ -1291,6 +1730,15 @@ impl Anchors {
     }
 }
 
+/// `b` without the blanks (and commas) it ends with.
+fn trim_blanks(b: &[u8]) -> &[u8] {
+    let keep = b
+        .iter()
+        .rposition(|&c| !matches!(c, b' ' | b'\t' | b','))
+        .map_or(0, |i| i + 1);
+    &b[..keep]
+}
+
 fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
@@ -1327,6 +1775,38 @@ impl View<'_> {
         let rest = &rest[skip..];
         let len = rest.iter().position(|&b| !is_word(b)).unwrap_or(rest.len());
         &rest[..len]
+    }
+
+    /// Whether `start` begins a sentence of prose, perhaps after one or more `OPENERS`: what
+    /// precedes it on its line, less blanks and openers, is nothing or ends a sentence.
+    fn starts_sentence(&self, start: usize) -> bool {
+        let from = start.saturating_sub(80);
+        let mut before = trim_blanks(&self.bytes[from..start]);
+        for _ in 0..3 {
+            let Some(rest) = OPENERS.iter().find_map(|o| {
+                let n = o.len();
+                (before.len() >= n
+                    && before[before.len() - n..].eq_ignore_ascii_case(o.as_bytes())
+                    && (before.len() == n || !is_word(before[before.len() - n - 1])))
+                .then(|| &before[..before.len() - n])
+            }) else {
+                break;
+            };
+            before = trim_blanks(rest);
+        }
+        match before {
+            [] => from == 0,
+            [.., b'\n'] => true,
+            // "7. What is …" at the start of a line is a numbered list item.
+            [head @ .., b'.'] => {
+                let digits = head.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+                let rest = trim_blanks(&head[..head.len() - digits]);
+                digits == 0 || !(rest.ends_with(b"\n") || (rest.is_empty() && from == 0))
+            }
+            [.., b'!' | b'?'] => true,
+            [.., b'.' | b'!' | b'?', b'"' | b'\'' | b')'] => true,
+            _ => false,
+        }
     }
 
     /// The start of the sentence holding `start`, at most 100 bytes back.
@@ -1457,6 +1937,9 @@ fn detect_with(
                         .any(|w| w.as_bytes().eq_ignore_ascii_case(next))
                 }
                 Check::AfterRequest => det.request.is_match(view.sentence_before(start)),
+                Check::Standalone(words) => {
+                    view.starts_sentence(start) && !holds_word(&view.bytes[start..end], words)
+                }
             };
             if !ok {
                 continue;
@@ -1504,6 +1987,13 @@ fn fail_closed() -> Injection {
         detected: true,
         triggers: Vec::new(),
     }
+}
+
+/// Whether `hay` holds one of `words` (ASCII case-insensitively) as a whole word.
+fn holds_word(hay: &[u8], words: &[&str]) -> bool {
+    hay.split(|&b| !is_word(b) && b != b'\'')
+        .filter(|w| !w.is_empty())
+        .any(|w| words.iter().any(|x| x.as_bytes().eq_ignore_ascii_case(w)))
 }
 
 fn is_bounded(hay: &[u8], start: usize, end: usize) -> bool {
