@@ -135,7 +135,7 @@ const OVERRIDE_STRONG: &[&str] = &[
 /// `'s ` anchors of the personal-data rule are built from the same words.
 macro_rules! personal_data {
     () => {
-        r"(?:e-?mail(?:\s+address)?|(?:home\s+|street\s+|postal\s+|mailing\s+|ip\s+)?address|(?:phone|mobile|cell|telephone)(?:\s+number)?|birth\s*(?:date|day|year|place)|birthday|date\s+of\s+birth|dob|age|initials|(?:full|first|last|middle|maiden)\s+name|surname|name|password|passcode|pin|ssn|social\s+security(?:\s+number)?|credit\s+card(?:\s+number)?|card\s+number|bank(?:\s+(?:account|balance|details))?|account\s+(?:number|balance)|balance|salary|income|(?:current\s+)?location|whereabouts|city|hometown|zip(?:\s+code)?|postal\s+code|medical|health|contact\s+(?:details|information|info)|personal\s+(?:data|information|details|info)|passport(?:\s+number)?|(?:driver'?s\s+)?license(?:\s+number)?|id\s+number|username|login|security\s+(?:question|answer))"
+        r"(?:e-?mail(?:\s+address)?|(?:home\s+|street\s+|postal\s+|mailing\s+|ip\s+)?address|(?:phone|mobile|cell|telephone)(?:\s+number)?|birth\s*(?:date|day|year|place)|birthday|date\s+of\s+birth|dob|age|initials|(?:full|first|last|middle|maiden)\s+name|surname|name|password|passcode|pin|ssn|social\s+security(?:\s+number)?|credit\s+card(?:\s+number)?|card\s+number|bank(?:\s+(?:account|balance|details))?|account\s+(?:number|balance)|balance|salary|income|(?:current\s+)?location|whereabouts|city|hometown|zip(?:\s+code)?|postal\s+code|medical(?:\s+(?:history|records?|conditions?))?|health(?:\s+(?:records?|conditions?|issues))?|diagnosis|criminal\s+record|contact\s+(?:details|information|info)|personal\s+(?:data|information|details|info)|passport(?:\s+number)?|(?:driver'?s\s+)?license(?:\s+number)?|id\s+number|username|login|security\s+(?:question|answer))"
     };
 }
 
@@ -159,9 +159,9 @@ macro_rules! foreign_request {
 macro_rules! data_request_owner {
     () => {
         concat!(
-            r"(?:tell\s+(?:me|us)|what(?:'s|\s+is|\s+are|\s+was|\s+were|\s+does|\s+did)|which|how\s+(?:many|much)|(?:can|could|would|will)\s+you|please\s+(?:tell|give|share|show|send|reveal|list|provide|spell)|share|reveal|disclose|give\s+(?:me|us)|show\s+(?:me|us)|send\s+(?:me|us)|let\s+(?:me|us)\s+know|i\s+(?:need|want)|need\s+to\s+know|spell\s+out|look\s+up|find\s+out)\b",
+            r"(?:tell\s+(?:me|us)|what(?:'s|\s+is|\s+are|\s+was|\s+were|\s+does|\s+did)|which|how\s+(?:many|much)|(?:can|could|would|will)\s+you|please\s+(?:tell|give|share|show|send|reveal|list|provide|spell)|share|reveal|disclose|give\s+(?:me|us)|show\s+(?:me|us)|send\s+(?:me|us)|let\s+(?:me|us)\s+know|i\s+(?:need|want)|i'?d\s+like|i\s+would\s+like|need\s+to\s+know|do\s+you\s+know|remind\s+(?:me|us)|write\s+down|spell\s+out|look\s+up|find\s+out)\b",
             r"[^.\n?!]{0,60}?",
-            r"(?:\bthe\s+(?:user|customer|client|employee|patient|person|individual|account\s+holder|owner|ceo|victim|target|account\s+owner)|\b(?-i:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?))\z",
+            r"(?:\b(?:(?:the|this|that)\s+)?(?:(?:current|logged[\s-]in|same|other)\s+)?(?:user|customer|client|employee|patient|person|individual|account\s+holder|owner|ceo|victim|target|account\s+owner)|\b(?-i:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?))\z",
         )
     };
 }
@@ -212,6 +212,10 @@ static RULES: &[Rule] = &[
             "'s personal",
             "'s passport",
             "'s license",
+            "'s medical",
+            "'s health",
+            "'s diagnosis",
+            "'s criminal record",
         ],
         pattern: concat!(r"(?:'|\xE2\x80\x99)s\s+", personal_data!(), r"\b"),
         needs: &[],
