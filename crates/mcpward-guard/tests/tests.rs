@@ -2,6 +2,7 @@
 
 mod datasets;
 mod injection;
+mod injection_requests;
 mod injection_tasks;
 mod properties;
 mod screening;
