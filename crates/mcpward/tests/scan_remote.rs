@@ -513,3 +513,92 @@ fn redirects_refusals_and_oversized_answers_are_outcomes() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains('\u{1b}') && !text.contains("\\u001b"));
 }
+
+#[test]
+fn without_yes_remote_servers_are_listed_for_review_and_not_contacted() {
+    let target = untouched();
+    let port = target.local_addr().expect("addr").port();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_config(
+        dir.path(),
+        json!({
+            "authed": {"type": "http", "url": format!("http://127.0.0.1:{port}/mcp"),
+                       "headers": {"Authorization": "Bearer ${MCPWARD_TEST_TOKEN}", "X-Static": TOKEN}}
+        }),
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_mcpward"))
+        .arg("scan")
+        .arg(&config)
+        .args(["--connect", "--remote", "--allow-private-remote"])
+        .env("MCPWARD_TEST_TOKEN", TOKEN)
+        .stdin(Stdio::null())
+        .output()
+        .expect("mcpward runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("contact 1 remote server")
+            && err.contains(&format!("http://127.0.0.1:{port}/mcp"))
+            && err.contains("(headers: Authorization, X-Static)")
+            && err.contains("(sends ${MCPWARD_TEST_TOKEN})")
+            && err.contains("--yes"),
+        "{err}"
+    );
+    assert!(!err.contains(TOKEN) && !err.contains("Bearer"), "{err}");
+    assert_untouched(&target);
+}
+
+#[test]
+fn certificates_are_verified_against_the_bundled_roots() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+        ])
+        .args(["-nodes", "-days", "1", "-subj", "/CN=localhost"])
+        .args(["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("`openssl` is needed to make a self-signed certificate");
+    assert!(made.success());
+    let port = free_port();
+    let mut server = Command::new("python3");
+    server
+        .arg("-c")
+        .arg(
+            "import http.server, ssl, sys\n\
+             s = http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), http.server.BaseHTTPRequestHandler)\n\
+             c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n\
+             c.load_cert_chain(sys.argv[2], sys.argv[3])\n\
+             s.socket = c.wrap_socket(s.socket, server_side=True)\n\
+             s.serve_forever()",
+        )
+        .arg(port.to_string())
+        .arg(&cert)
+        .arg(&key);
+    let _server = start(server, port);
+    let config = write_config(
+        dir.path(),
+        json!({"self_signed": {"type": "http", "url": format!("https://127.0.0.1:{port}/mcp")}}),
+    );
+    let r = report(&scan(
+        &config,
+        &["--allow-private-remote", "--connect-timeout", "10s"],
+    ));
+    let why = reason(&r, "self_signed");
+    assert!(
+        why.contains("TLS failed") && why.contains("certificate"),
+        "{why}"
+    );
+}

@@ -55,7 +55,11 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 "server `{}` was not screened: {reason}",
                 server_name(server)
             ),
-            "Fix or remove the entry; raise --connect-timeout if it is only slow to start",
+            if server.entry.transport == mcpward_config::Transport::Stdio {
+                "Fix or remove the entry; raise --connect-timeout if it is only slow to start"
+            } else {
+                "Check the URL (https, the final one: redirects are not followed) and the headers; pass --allow-private-remote only for a server you know to be internal"
+            },
         ));
     }
 }

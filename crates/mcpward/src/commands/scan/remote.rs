@@ -648,6 +648,9 @@ fn refused(r: mcpward_sandbox::Refusal) -> String {
         } => format!("refused: {host} resolves to {addr}, {kind} ({HINT})"),
         Refusal::Special { host, kind, .. } => format!("refused: {host} is {kind} ({HINT})"),
         Refusal::Timeout => "its host name did not resolve in time".to_owned(),
+        Refusal::Resolve(e) => format!("its host name did not resolve: {e}"),
+        Refusal::NoAddress(_) => "its host name has no address".to_owned(),
+        Refusal::Connect(e) => format!("cannot connect: {e}"),
         other => format!("refused: {other}"),
     }
 }
@@ -756,5 +759,136 @@ impl EventStream {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject as _;
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Stdio};
+
+    fn e2e_py() -> PathBuf {
+        let dir = std::env::var_os("MCPWARD_E2E_DIR")
+            .filter(|d| !d.is_empty())
+            .map_or_else(
+                || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e"),
+                PathBuf::from,
+            );
+        let py = dir.join("py");
+        assert!(
+            py.join("mcp").is_dir(),
+            "{} holds no Python MCP SDK: run `scripts/e2e-setup.sh` first",
+            py.display()
+        );
+        py
+    }
+
+    fn target(url: &str) -> Target {
+        Target {
+            id: "test#tls".to_owned(),
+            name: "tls".to_owned(),
+            pin_name: "tls".to_owned(),
+            transport: "http",
+            command: None,
+            args: Vec::new(),
+            env: Vec::new(),
+            cwd: None,
+            url: Some(url.to_owned()),
+            headers: Vec::new(),
+            skip: None,
+        }
+    }
+
+    /// The https path end to end — TLS with a name and with an IP address, ALPN, HTTP/1.1 over
+    /// TLS — against the Python SDK's server on a self-signed certificate, trusted here by
+    /// putting it in the root store the way the bundled roots are.
+    #[test]
+    fn https_with_a_trusted_certificate_lists_the_tools() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+        let made = Command::new("openssl")
+            .args(["req", "-x509", "-newkey", "ec", "-pkeyopt"])
+            .args(["ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"])
+            .args(["-subj", "/CN=localhost"])
+            .args(["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
+            .args(["-addext", "basicConstraints=critical,CA:FALSE"])
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("`openssl` is needed to make a certificate");
+        assert!(made.success());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("bind")
+            .port();
+        let mut server = Command::new("python3")
+            .arg(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("tests/fixtures/poisoned_http_server.py"),
+            )
+            .arg(port.to_string())
+            .arg("--tls")
+            .arg(&cert)
+            .arg(&key)
+            .env("PYTHONPATH", e2e_py())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 starts");
+        let until = std::time::Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
+            && std::time::Instant::now() < until
+        {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+
+        let mut remote = Remote::new(Duration::from_secs(20), true).expect("TLS config");
+        let mut roots = rustls::RootCertStore::empty();
+        roots
+            .add(CertificateDer::from_pem_file(&cert).expect("PEM"))
+            .expect("a root");
+        let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        remote.tls = Arc::new(config);
+
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        for host in ["localhost", "127.0.0.1"] {
+            let url = format!("https://{host}:{port}/mcp");
+            let outcome = runtime.block_on(list_tools(&target(&url), &remote));
+            let Outcome::Listed { tools, .. } = outcome else {
+                let _ = server.kill();
+                panic!("{host}: {outcome:?}");
+            };
+            assert!(
+                tools.iter().any(|t| t["name"] == "add"),
+                "{host}: {tools:?}"
+            );
+        }
+        // The bundled roots do not know the certificate.
+        let plain = Remote::new(Duration::from_secs(20), true).expect("TLS config");
+        let url = format!("https://localhost:{port}/mcp");
+        let outcome = runtime.block_on(list_tools(&target(&url), &plain));
+        let _ = server.kill();
+        let _ = server.wait();
+        assert!(
+            matches!(&outcome, Outcome::Failed { reason } if reason.contains("certificate")),
+            "{outcome:?}"
+        );
     }
 }
