@@ -31,6 +31,14 @@
 //! - **No credential leaks.** Header values (after `${VAR}` expansion) are marked sensitive and
 //!   never printed; nor is the URL (it may carry a key). A `401`/`403` is an outcome ("needs
 //!   authorization"), not an error; no OAuth flow is started.
+//!
+//! Why `hyper` with `tokio-rustls` rather than `reqwest`: the SSRF guard already resolves,
+//! checks and dials, and handing it the connection is all a client needs; `reqwest` would route
+//! the same checks through its resolver hook (which IP-literal URLs bypass, so they would be
+//! checked twice, differently) and would add about twenty crates (`tower`, `tower-http`,
+//! `futures-util`, `hyper-rustls` and, in 0.13, `rustls-platform-verifier` with the system
+//! store), while `hyper`, `hyper-util` and `http-body-util` are in the tree already. The event
+//! streams are decoded by [`mcpward_protocol::sse`], which bounds every event.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
