@@ -1,6 +1,6 @@
-//! `scan --connect`, sans-IO: which servers to start or contact ([`targets`]) and what was learned from them
-//! ([`Connection`]), which the `tool-*`, `hidden-unicode`, `destructive-tool` and
-//! `server-launch-failed` rules read.
+//! `scan --connect`, sans-IO: which servers to start or contact ([`targets`]) and what was
+//! learned from them ([`Connection`]), which the `tool-*`, `hidden-unicode`, `destructive-tool`
+//! and `server-launch-failed` rules read.
 //!
 //! The caller (the `mcpward` binary) starts the processes, speaks MCP, compares the tools with a
 //! lockfile, and hands the results back in [`crate::Input::connections`].
