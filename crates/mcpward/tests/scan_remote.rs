@@ -2,8 +2,11 @@
 //! MCP servers on 127.0.0.1 — the npm reference `server-everything` over Streamable HTTP and over
 //! the older HTTP+SSE transport, and a poisoned server on the official Python SDK
 //! (`tests/fixtures/poisoned_http_server.py`, in its event-stream and JSON answer modes) — and
-//! small scripted HTTP servers for what must be refused: loopback and metadata targets without
-//! `--allow-private-remote`, plain http to a public address, redirects, 401, oversized answers.
+//! small scripted HTTP servers: one that records the session (session id and protocol version
+//! sent back, the server's own `ping` answered, pages followed, `DELETE` at the end), and those
+//! for what must be refused: loopback and metadata targets without `--allow-private-remote`,
+//! plain http to a public address, redirects, 401/403, oversized answers, a self-signed
+//! certificate.
 //!
 //! Like the other end-to-end tests, these fail (never skip) when the servers are not installed
 //! (`scripts/e2e-setup.sh`).
@@ -601,4 +604,166 @@ fn certificates_are_verified_against_the_bundled_roots() {
         why.contains("TLS failed") && why.contains("certificate"),
         "{why}"
     );
+}
+
+/// One request a scripted server received.
+#[derive(Debug, Clone)]
+struct Received {
+    method: String,
+    headers: Vec<(String, String)>,
+    body: Value,
+}
+
+impl Received {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Reads one request: method, headers (names lower case), JSON body (`null` when none).
+fn receive(stream: &mut TcpStream) -> Option<Received> {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return None,
+        }
+    }
+    let text = String::from_utf8_lossy(&head).into_owned();
+    let mut lines = text.split("\r\n");
+    let method = lines.next()?.split(' ').next()?.to_owned();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let length = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).ok()?;
+    Some(Received {
+        method,
+        headers,
+        body: serde_json::from_slice(&body).unwrap_or(Value::Null),
+    })
+}
+
+/// A scripted Streamable HTTP server: a session id, a `ping` of its own inside the event stream
+/// that answers `initialize`, `tools/list` in two pages, `DELETE` accepted. Every request is
+/// recorded.
+#[test]
+fn the_streamable_http_session_is_kept_answered_paged_and_ended() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let log = Arc::new(std::sync::Mutex::new(Vec::<Received>::new()));
+    let seen = Arc::clone(&log);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let Some(req) = receive(&mut s) else { continue };
+            seen.lock().expect("log").push(req.clone());
+            let tool = |name: &str| json!({"name": name, "description": format!("The {name} tool."), "inputSchema": {"type": "object"}});
+            let json_reply = |body: Value| {
+                let body = body.to_string();
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                )
+            };
+            let reply = match (req.method.as_str(), req.body["method"].as_str()) {
+                ("POST", Some("initialize")) => {
+                    let ping = json!({"jsonrpc": "2.0", "id": "srv-1", "method": "ping"});
+                    let result = json!({"jsonrpc": "2.0", "id": req.body["id"], "result": {
+                        "protocolVersion": "2025-06-18",
+                        "capabilities": {"tools": {}},
+                        "serverInfo": {"name": "scripted", "version": "1"}}});
+                    format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nMcp-Session-Id: sess-123\r\nConnection: close\r\n\r\n: hello\n\nevent: message\ndata: {ping}\n\nid: 1\ndata: {result}\n\n"
+                    )
+                }
+                ("POST", Some("tools/list")) => {
+                    let page = if req.body["params"]["cursor"] == "p2" {
+                        json!({"tools": [tool("second")]})
+                    } else {
+                        json!({"tools": [tool("first")], "nextCursor": "p2"})
+                    };
+                    json_reply(json!({"jsonrpc": "2.0", "id": req.body["id"], "result": page}))
+                }
+                ("POST", _) => {
+                    "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        .to_owned()
+                }
+                _ => "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned(),
+            };
+            let _ = s.write_all(reply.as_bytes());
+        }
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_config(
+        dir.path(),
+        json!({"scripted": {"type": "http", "url": format!("http://127.0.0.1:{port}/mcp")}}),
+    );
+    let r = report(&scan(&config, &["--allow-private-remote"]));
+    assert_eq!(tool_names(&r, "scripted"), ["first", "second"]);
+
+    let log = log.lock().expect("log").clone();
+    let summary: Vec<String> = log
+        .iter()
+        .map(|q| {
+            let what = q.body["method"]
+                .as_str()
+                .map(str::to_owned)
+                .or_else(|| {
+                    q.body
+                        .get("result")
+                        .map(|_| format!("reply to {}", q.body["id"]))
+                })
+                .unwrap_or_default();
+            format!("{} {what}", q.method)
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "POST initialize",
+            "POST reply to \"srv-1\"",
+            "POST notifications/initialized",
+            "POST tools/list",
+            "POST tools/list",
+            "DELETE ",
+        ],
+        "{log:#?}"
+    );
+    assert_eq!(log[4].body["params"]["cursor"], "p2");
+    assert_eq!(log[1].body["result"], json!({}));
+    // Before the session exists nothing is claimed; after, every request carries it, and once
+    // `initialize` was answered, the negotiated version (the reply to the server's ping went
+    // out before that).
+    assert_eq!(log[0].header("mcp-session-id"), None);
+    assert_eq!(log[0].body["params"]["protocolVersion"], "2025-11-25");
+    for q in &log[1..] {
+        assert_eq!(q.header("mcp-session-id"), Some("sess-123"), "{q:?}");
+    }
+    assert_eq!(log[1].header("mcp-protocol-version"), None);
+    for q in &log[2..] {
+        assert_eq!(
+            q.header("mcp-protocol-version"),
+            Some("2025-06-18"),
+            "{q:?}"
+        );
+    }
+    for q in log.iter().filter(|q| q.method == "POST") {
+        assert_eq!(
+            q.header("accept"),
+            Some("application/json, text/event-stream")
+        );
+        assert_eq!(q.header("content-type"), Some("application/json"));
+    }
 }
