@@ -15,6 +15,7 @@
 //! - [`RequestId`]: an id as its JSON text, compared bytewise; [`RequestId::reserved`] ids
 //!   (`"mcpward-…"`) mark the requests mcpward sends itself ([`Message::new_request`]).
 //! - [`error_response`], [`with_result`] and the [`codes`]: the answers mcpward gives itself.
+//! - [`sse::SseDecoder`]: the bounded `text/event-stream` decoder of the HTTP transports.
 //! - [`ProtocolError`]: why a frame was refused, with its JSON-RPC code
 //!   ([`ProtocolError::code`]) and ready-made reply ([`ProtocolError::response`]).
 //!
@@ -47,6 +48,7 @@ mod frame;
 mod id;
 mod message;
 mod reply;
+pub mod sse;
 mod strict;
 
 pub use error::ProtocolError;

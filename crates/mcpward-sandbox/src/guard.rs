@@ -193,6 +193,9 @@ pub struct Guard {
     entries: Vec<Entry>,
     resolver: Arc<dyn Resolver>,
     limits: Limits,
+    /// Special destinations other than cloud metadata ones are admitted
+    /// ([`Guard::admitting_private`]).
+    admit_private: bool,
 }
 
 impl fmt::Debug for Guard {
@@ -200,9 +203,14 @@ impl fmt::Debug for Guard {
         f.debug_struct("Guard")
             .field("entries", &self.entries)
             .field("limits", &self.limits)
+            .field("admit_private", &self.admit_private)
             .finish_non_exhaustive()
     }
 }
+
+/// What [`ssrf::classify_ip`] and [`ssrf::classify_name`] call cloud metadata destinations
+/// (a unit test keeps this in step with them).
+const METADATA_KINDS: [&str; 2] = ["a cloud metadata address", "a cloud metadata host name"];
 
 /// Canonicalizes a host as the WHATWG URL parser does; `None` when it does not parse.
 fn canonical_host(host: &str) -> Option<Host<String>> {
@@ -260,6 +268,7 @@ impl Guard {
             entries,
             resolver: Arc::new(SystemResolver),
             limits: Limits::default(),
+            admit_private: false,
         }
     }
 
@@ -273,7 +282,23 @@ impl Guard {
             }],
             resolver: Arc::new(SystemResolver),
             limits: Limits::default(),
+            admit_private: false,
         }
+    }
+
+    /// The same guard, also admitting special destinations — loopback, private, link-local,
+    /// unique-local addresses, `localhost` and `.internal` names — except cloud metadata
+    /// addresses and names, which stay refused. For a user who asked to reach internal servers
+    /// (`scan --connect --remote --allow-private-remote`).
+    pub fn admitting_private(mut self) -> Guard {
+        self.admit_private = true;
+        self
+    }
+
+    /// Whether a special destination of this `kind` (from [`ssrf::classify_ip`] or
+    /// [`ssrf::classify_name`]) is admitted without a literal entry.
+    fn admits_kind(&self, kind: &str) -> bool {
+        self.admit_private && !METADATA_KINDS.contains(&kind)
     }
 
     /// The same guard with another resolver.
@@ -326,6 +351,7 @@ impl Guard {
             Host::Domain(name) => {
                 if let Some(kind) = ssrf::classify_name(name)
                     && !self.admits_domain_literally(name, port)
+                    && !self.admits_kind(kind)
                 {
                     return Err(Refusal::Special {
                         host: shown,
@@ -344,6 +370,7 @@ impl Guard {
                 for &addr in &answer {
                     if let Some(kind) = ssrf::classify_ip(addr)
                         && !self.admits_special(addr, port)
+                        && !self.admits_kind(kind)
                     {
                         return Err(Refusal::Special {
                             host: shown,
@@ -358,6 +385,7 @@ impl Guard {
                 let addr = host_ip(literal).ok_or(Refusal::Url(UrlRefusal::Invalid))?;
                 if let Some(kind) = ssrf::classify_ip(addr)
                     && !self.admits_special(addr, port)
+                    && !self.admits_kind(kind)
                 {
                     return Err(Refusal::Special {
                         host: shown,
@@ -509,5 +537,22 @@ mod tests {
         assert_eq!(h("[::1]").as_deref(), Some("[::1]"));
         assert_eq!(h("Example.COM.").as_deref(), Some("example.com"));
         assert_eq!(h(""), None);
+    }
+
+    #[test]
+    fn metadata_kinds_match_the_classifier() {
+        let ip = |s: &str| ssrf::classify_ip(s.parse().expect("an address"));
+        assert_eq!(ip("169.254.169.254"), Some(METADATA_KINDS[0]));
+        assert_eq!(ip("fd00:ec2::254"), Some(METADATA_KINDS[0]));
+        assert_eq!(
+            ssrf::classify_name("metadata.google.internal"),
+            Some(METADATA_KINDS[1])
+        );
+        let private = Guard::public_only().admitting_private();
+        assert!(private.admits_kind("a loopback address"));
+        assert!(private.admits_kind("a private address"));
+        assert!(!private.admits_kind(METADATA_KINDS[0]));
+        assert!(!private.admits_kind(METADATA_KINDS[1]));
+        assert!(!Guard::public_only().admits_kind("a loopback address"));
     }
 }

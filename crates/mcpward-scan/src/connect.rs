@@ -1,6 +1,6 @@
-//! `scan --connect`, sans-IO: which servers to start ([`targets`]) and what was learned from them
-//! ([`Connection`]), which the `tool-*`, `hidden-unicode`, `destructive-tool` and
-//! `server-launch-failed` rules read.
+//! `scan --connect`, sans-IO: which servers to start or contact ([`targets`]) and what was
+//! learned from them ([`Connection`]), which the `tool-*`, `hidden-unicode`, `destructive-tool`
+//! and `server-launch-failed` rules read.
 //!
 //! The caller (the `mcpward` binary) starts the processes, speaks MCP, compares the tools with a
 //! lockfile, and hands the results back in [`crate::Input::connections`].
@@ -12,10 +12,10 @@ use serde_json::Value;
 
 use crate::scan::Input;
 
-/// One configured server, as `scan --connect` would start it.
+/// One configured server, as `scan --connect` would start it (stdio) or contact it (`--remote`).
 ///
-/// It holds the config's environment values, which may be credentials: it has no `Debug`, and
-/// nothing in it is printed except through [`Target::display_command`].
+/// It holds the config's environment and header values, which may be credentials: it has no
+/// `Debug`, and nothing in it is printed except through [`Target::display_command`].
 #[derive(Clone)]
 pub struct Target {
     /// The server's report id (`PATH#NAME`).
@@ -36,13 +36,23 @@ pub struct Target {
     pub cwd: Option<String>,
     /// The URL of a remote server.
     pub url: Option<String>,
-    /// Why it will not be started, when it will not: disabled, remote, no command.
+    /// The HTTP headers the config sends to a remote server: name and value (unexpanded).
+    pub headers: Vec<(String, String)>,
+    /// Why it will not be started, when it will not: disabled, remote without `--remote`,
+    /// WebSocket, no command or URL.
     pub skip: Option<String>,
 }
 
 impl Target {
+    /// Whether this is a remote server (`http`, `sse`, `ws`).
+    pub fn is_remote(&self) -> bool {
+        self.transport != "stdio"
+    }
+
     /// The command line as a person should review it: program and arguments with credentials
     /// redacted, the working directory, and the names (never the values) of the variables set.
+    /// For a remote server: its URL (credentials redacted), the names of the headers sent and
+    /// of the environment variables expanded into them.
     pub fn display_command(&self) -> String {
         let mut words: Vec<String> = self
             .command
@@ -66,10 +76,40 @@ impl Target {
             let keys: Vec<&str> = self.env.iter().map(|(k, _)| k.as_str()).collect();
             out.push_str(&format!("  (env: {})", keys.join(", ")));
         }
+        if !self.headers.is_empty() {
+            let keys: Vec<&str> = self.headers.iter().map(|(k, _)| k.as_str()).collect();
+            out.push_str(&format!("  (headers: {})", keys.join(", ")));
+        }
+        let mut expanded: Vec<&str> = Vec::new();
+        for text in self.url.iter().chain(self.headers.iter().map(|(_, v)| v)) {
+            for name in referenced_variables(text) {
+                if !expanded.contains(&name) {
+                    expanded.push(name);
+                }
+            }
+        }
+        if !expanded.is_empty() {
+            out.push_str(&format!("  (sends ${{{}}})", expanded.join("}, ${")));
+        }
         out.chars()
             .map(|c| if c.is_control() { '?' } else { c })
             .collect()
     }
+}
+
+/// The names inside `${…}` references in `text` (`${env:X}` as `X`; defaults dropped).
+fn referenced_variables(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else { break };
+        let inner = &after[..end];
+        let name = inner.split_once(":-").map_or(inner, |(n, _)| n);
+        out.push(name.strip_prefix("env:").unwrap_or(name));
+        rest = &after[end + 1..];
+    }
+    out
 }
 
 fn shell_quote(word: &str) -> String {
@@ -84,8 +124,9 @@ fn shell_quote(word: &str) -> String {
     }
 }
 
-/// Every configured server with how it would be started, in report order.
-pub fn targets(input: &Input) -> Vec<Target> {
+/// Every configured server with how it would be started, in report order. Remote servers are
+/// skipped unless `remote` (`--remote`) is set; WebSocket ones always are.
+pub fn targets(input: &Input, remote: bool) -> Vec<Target> {
     let mut out = Vec::new();
     for doc in &input.docs {
         let path = doc.path.display().to_string();
@@ -111,11 +152,22 @@ pub fn targets(input: &Input) -> Vec<Target> {
                 .unwrap_or_else(|| entry.name.clone());
             let skip = if entry.disabled {
                 Some("disabled in the config".to_owned())
-            } else if entry.transport != Transport::Stdio {
+            } else if entry.transport == Transport::Ws {
+                Some(
+                    "remote (ws) servers are not connected: MCP defines no WebSocket transport, and mcpward speaks Streamable HTTP and HTTP+SSE only"
+                        .to_owned(),
+                )
+            } else if entry.transport != Transport::Stdio && !remote {
                 Some(format!(
-                    "remote ({}) servers are not connected: this version starts local stdio servers only",
+                    "remote ({}) servers are contacted only with --remote",
                     entry.transport.id()
                 ))
+            } else if entry.transport != Transport::Stdio {
+                entry
+                    .url
+                    .as_ref()
+                    .is_none_or(|u| u.value.trim().is_empty())
+                    .then(|| "no URL to connect to".to_owned())
             } else if command.as_deref().is_none_or(str::is_empty) {
                 Some("no command to start".to_owned())
             } else {
@@ -135,6 +187,11 @@ pub fn targets(input: &Input) -> Vec<Target> {
                     .collect(),
                 cwd: entry.cwd.as_ref().map(|c| c.value.clone()),
                 url: entry.url.as_ref().map(|u| u.value.clone()),
+                headers: entry
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.value.clone(), v.value.clone()))
+                    .collect(),
                 skip,
             });
         }

@@ -20,6 +20,8 @@ const CONFIG: &str = r#"{"mcpServers": {
   "evil": {"command": "node", "args": ["evil.js"], "env": {"TOKEN": "x"}},
   "wrapped": {"command": "mcpward", "args": ["run", "--server", "gh", "--", "npx", "-y", "gh-mcp@1.0.0"]},
   "remote": {"type": "http", "url": "https://mcp.example.com/mcp"},
+  "authed": {"type": "http", "url": "https://mcp.example.com/mcp?k=${API_KEY}", "headers": {"Authorization": "Bearer ${env:GH_TOKEN}", "X-Static": "s3cr3t-value"}},
+  "socket": {"type": "ws", "url": "wss://mcp.example.com/ws"},
   "off": {"command": "node", "args": ["off.js"], "disabled": true}
 }}"#;
 
@@ -81,7 +83,7 @@ fn fired<'r>(report: &'r Report, rule: &str) -> Vec<&'r mcpward_scan::Finding> {
 
 #[test]
 fn targets_unwrap_wrapped_servers_and_skip_remote_and_disabled_ones() {
-    let t = targets(&input());
+    let t = targets(&input(), false);
     let by = |n: &str| t.iter().find(|t| t.name == n).expect("target");
     let wrapped = by("wrapped");
     assert_eq!(wrapped.command.as_deref(), Some("npx"));
@@ -104,6 +106,34 @@ fn targets_unwrap_wrapped_servers_and_skip_remote_and_disabled_ones() {
     let shown = by("evil").display_command();
     assert!(
         shown.contains("TOKEN") && !shown.contains("\"x\""),
+        "{shown}"
+    );
+}
+
+#[test]
+fn with_remote_http_servers_are_targets_and_websocket_ones_are_not() {
+    let t = targets(&input(), true);
+    let by = |n: &str| t.iter().find(|t| t.name == n).expect("target");
+    assert!(by("remote").skip.is_none());
+    assert!(by("remote").is_remote());
+    let authed = by("authed");
+    assert!(authed.skip.is_none());
+    assert_eq!(authed.headers.len(), 2);
+    assert!(
+        by("socket")
+            .skip
+            .as_deref()
+            .is_some_and(|r| r.contains("WebSocket"))
+    );
+    // The review line names the headers and the variables expanded into them or the URL, never
+    // a header's value.
+    let shown = authed.display_command();
+    assert!(
+        shown.starts_with("https://mcp.example.com/mcp")
+            && shown.contains("(headers: Authorization, X-Static)")
+            && shown.contains("(sends ${API_KEY}, ${GH_TOKEN})")
+            && !shown.contains("s3cr3t")
+            && !shown.contains("Bearer"),
         "{shown}"
     );
 }

@@ -123,17 +123,28 @@ pub(crate) struct ScanArgs {
     #[arg(long)]
     pub(crate) list_rules: bool,
     /// Start each configured stdio server, list its tools and screen them (tool-poisoning,
-    /// hidden-unicode, tool-shadowing, destructive-tool, server-launch-failed). Asks for
-    /// confirmation first; without a terminal, --yes is required.
+    /// hidden-unicode, tool-shadowing, destructive-tool, server-launch-failed). Remote servers
+    /// only with --remote. Asks for confirmation first; without a terminal, --yes is required.
     #[arg(long)]
     pub(crate) connect: bool,
     /// With --connect: start the servers without asking.
     #[arg(long, short = 'y', requires = "connect")]
     pub(crate) yes: bool,
-    /// With --connect: how long each server gets to start and list its tools (`30s`, `500ms`,
-    /// `2m`).
+    /// With --connect: how long each server gets to start (or be reached) and list its tools
+    /// (`30s`, `500ms`, `2m`).
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
     pub(crate) connect_timeout: std::time::Duration,
+    /// With --connect: also contact the configured remote servers (Streamable HTTP, and the
+    /// older HTTP+SSE transport) over https, sending the headers their config gives, and screen
+    /// their tools the same way. Private, loopback and link-local addresses are refused unless
+    /// --allow-private-remote is given; redirects are not followed.
+    #[arg(long, requires = "connect")]
+    pub(crate) remote: bool,
+    /// With --remote: also contact remote servers on loopback, private, link-local and other
+    /// non-public addresses (internal servers, tests), and plain http:// on loopback ones.
+    /// Cloud metadata addresses stay refused.
+    #[arg(long, requires = "remote")]
+    pub(crate) allow_private_remote: bool,
     /// With --connect: pin the tools in this lockfile (the format `mcpward run` uses) the first
     /// time a server is seen, and report later differences as tool-changed.
     #[arg(long, value_name = "FILE", requires = "connect")]

@@ -10,7 +10,7 @@ rule! {
     /// word of their name (`delete`, `drop`, `remove`, `exec`, `kill`, `run_command`…), by
     /// `annotations.destructiveHint: true`, or by their description ("permanently deletes",
     /// "executes shell commands"). Annotations are the server's own claim: a read-only hint does
-    /// not hide what a name says.
+    /// not hide what a name says. With `--remote`, remote servers' tools too.
     ///
     /// ## Why it matters
     /// These are the calls whose mistakes cannot be undone, and the ones an injected instruction

@@ -10,7 +10,8 @@ rule! {
     /// With `--connect`: finds invisible characters in tool definitions — zero-width and bidi
     /// controls, Unicode tag characters (U+E0000–E007F, which spell text no one sees) — and ANSI
     /// escape sequences, in names, descriptions, annotations and every schema string or property
-    /// name. What tag characters spell is screened like visible text (`tool-poisoning`).
+    /// name. What tag characters spell is screened like visible text (`tool-poisoning`). With
+    /// `--remote`, remote servers' definitions too.
     ///
     /// ## Why it matters
     /// Hidden text reaches the model but not the person reviewing the tool: tag characters can

@@ -10,6 +10,13 @@ rule! {
     /// the failure (command not found, exit status, timeout, a JSON-RPC error) and at most one
     /// sanitized, redacted line of what the server wrote on stderr.
     ///
+    /// With `--connect --remote`, the same for a remote server that could not be listed: refused
+    /// before any connection (a loopback, private, link-local or metadata address without
+    /// `--allow-private-remote`, plain `http://`, a URL with user information), unreachable, a
+    /// TLS failure, `needs authorization (HTTP 401)` (no OAuth flow is run), a redirect (not
+    /// followed), an answer over 16 MiB, or an HTTP or JSON-RPC error. The URL and header
+    /// values are never part of the reason.
+    ///
     /// ## Why it matters
     /// A server that was not listed was not screened: its tools are unknown, so the scan is
     /// incomplete. A config that points at a missing program is also often a typo or a leftover
@@ -22,9 +29,13 @@ rule! {
     ///
     /// ## Fix
     /// Fix or remove the entry; raise `--connect-timeout` for slow first starts (`npx` downloads).
+    /// For a remote server: put the final `https://` URL in the config (no redirects), give it
+    /// its token through the config's `headers` (`"Authorization": "Bearer ${TOKEN}"`), and
+    /// pass `--allow-private-remote` only for a server you know to be internal.
     ///
     /// ## References
-    /// - MCP specification: lifecycle (`initialize`, `notifications/initialized`)
+    /// - MCP specification: lifecycle (`initialize`, `notifications/initialized`); transports
+    ///   (Streamable HTTP, HTTP+SSE)
     RULE { id: "server-launch-failed", severity: Medium, title: "A server could not be started or did not list its tools" }
 }
 
@@ -44,7 +55,11 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 "server `{}` was not screened: {reason}",
                 server_name(server)
             ),
-            "Fix or remove the entry; raise --connect-timeout if it is only slow to start",
+            if server.entry.transport == mcpward_config::Transport::Stdio {
+                "Fix or remove the entry; raise --connect-timeout if it is only slow to start"
+            } else {
+                "Check the URL (https, the final one: redirects are not followed) and the headers; pass --allow-private-remote only for a server you know to be internal"
+            },
         ));
     }
 }

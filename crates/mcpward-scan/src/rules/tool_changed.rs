@@ -9,6 +9,9 @@ rule! {
     /// description, input and output schema, annotations) with the lockfile `mcpward run` uses,
     /// and reports tools that changed, appeared or disappeared since they were pinned. A server
     /// the lockfile does not know yet is pinned (trust on first use), as `mcpward run` does.
+    /// With `--remote`, remote servers are pinned under their names the same way; their
+    /// definitions can change on the operator's side at any time, with no update on yours, so
+    /// a lockfile checked in CI is how a rug pull there is noticed.
     ///
     /// ## Why it matters
     /// A "rug pull": a server that was reviewed and approved changes its definitions later —

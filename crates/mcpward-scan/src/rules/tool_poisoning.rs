@@ -16,7 +16,8 @@ rule! {
     /// does not offer), credential or agent-config paths the text asks to read or pass on
     /// (`~/.ssh/id_rsa`, `~/.cursor/mcp.json`, `~/.aws/credentials`), and parameters shaped to
     /// carry data out (`sidenote`, or a `context`/`notes`/`feedback` parameter the definition asks
-    /// to fill with files, credentials or the conversation).
+    /// to fill with files, credentials or the conversation). With `--remote`, remote servers'
+    /// definitions are read the same way.
     ///
     /// ## Why it matters
     /// Tool definitions go straight into the model's context, and the model treats them as

@@ -11,7 +11,8 @@ rule! {
     /// tool another server offers (its own server does not), and two servers that offer tools of
     /// the same name with different definitions. Names that join words (`send_email`,
     /// `get-env`) count wherever they appear; single words (`fetch`) only when quoted as code or
-    /// called a tool.
+    /// called a tool. With `--remote`, remote servers take part like local ones: a remote server
+    /// whose description names a local server's tool is reported, and the other way round.
     ///
     /// ## Why it matters
     /// The model sees every server's tools at once, so one server can steer how the model uses

@@ -1,10 +1,12 @@
 //! `mcpward scan`: find configs, load them, run the rules, print the report.
 //!
 //! With `--connect`, the configured stdio servers are started first (after consent), their tools
-//! listed ([`connect`]) and, with `--lock`, compared with the lockfile; the rules read the
-//! results from [`Input::connections`].
+//! listed ([`connect`]) and, with `--lock`, compared with the lockfile; with `--remote`, the
+//! remote servers are contacted over HTTP the same way ([`remote`]). The rules read the results
+//! from [`Input::connections`].
 
 mod connect;
+mod remote;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -93,36 +95,48 @@ const CONNECT_PARALLEL: usize = 8;
 
 /// `--connect`: consent, then every server listed (in parallel), then the lockfile.
 fn connect_all(input: &Input, args: &ScanArgs) -> anyhow::Result<Vec<Connection>> {
-    let targets = targets(input);
+    let targets = targets(input, args.remote);
     let starting: Vec<&Target> = targets.iter().filter(|t| t.skip.is_none()).collect();
     if !starting.is_empty() && !args.yes {
         consent(&starting)?;
     }
     let mut outcomes: Vec<Option<Outcome>> = vec![None; targets.len()];
-    for (chunk_at, chunk) in targets
-        .chunks(CONNECT_PARALLEL)
-        .enumerate()
-        .map(|(i, c)| (i * CONNECT_PARALLEL, c))
-    {
+    // Remote servers are contacted on one tokio runtime; the rest (stdio servers, and every
+    // skipped one) each on a thread of its own.
+    let (remote, local): (Vec<usize>, Vec<usize>) =
+        (0..targets.len()).partition(|&i| targets[i].is_remote() && targets[i].skip.is_none());
+    for chunk in local.chunks(CONNECT_PARALLEL) {
         std::thread::scope(|scope| {
             let handles: Vec<_> = chunk
                 .iter()
-                .map(|t| scope.spawn(|| connect::list_tools(t, args.connect_timeout)))
+                .map(|&i| {
+                    let t = &targets[i];
+                    (
+                        i,
+                        scope.spawn(|| connect::list_tools(t, args.connect_timeout)),
+                    )
+                })
                 .collect();
-            for (i, h) in handles.into_iter().enumerate() {
-                outcomes[chunk_at + i] = Some(h.join().unwrap_or_else(|_| Outcome::Failed {
+            for (i, h) in handles {
+                outcomes[i] = Some(h.join().unwrap_or_else(|_| Outcome::Failed {
                     reason: "internal error while connecting".to_owned(),
                 }));
             }
         });
+    }
+    if !remote.is_empty() {
+        let settings = remote::Remote::new(args.connect_timeout, args.allow_private_remote)?;
+        for (i, outcome) in connect_remote(&targets, &remote, &settings)? {
+            outcomes[i] = Some(outcome);
+        }
     }
     let mut connections: Vec<Connection> = targets
         .iter()
         .zip(outcomes)
         .map(|(t, o)| Connection {
             server_id: t.id.clone(),
-            outcome: o.unwrap_or(Outcome::Skipped {
-                reason: "not attempted".to_owned(),
+            outcome: o.unwrap_or(Outcome::Failed {
+                reason: "internal error while connecting".to_owned(),
             }),
         })
         .collect();
@@ -132,34 +146,85 @@ fn connect_all(input: &Input, args: &ScanArgs) -> anyhow::Result<Vec<Connection>
     Ok(connections)
 }
 
-/// Asks before starting servers: the exact commands on stderr, an answer on the terminal.
-/// Without a terminal there is no one to ask, and `--yes` is required.
+/// Lists the tools of the remote servers `which` (indices into `targets`), at most
+/// [`CONNECT_PARALLEL`] at once, on one single-threaded runtime.
+fn connect_remote(
+    targets: &[Target],
+    which: &[usize],
+    settings: &remote::Remote,
+) -> anyhow::Result<Vec<(usize, Outcome)>> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the HTTP client")?;
+    Ok(runtime.block_on(async {
+        let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(CONNECT_PARALLEL));
+        let mut set = tokio::task::JoinSet::new();
+        for &i in which {
+            let (target, settings) = (targets[i].clone(), settings.clone());
+            let permits = std::sync::Arc::clone(&permits);
+            set.spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                (i, remote::list_tools(&target, &settings).await)
+            });
+        }
+        let mut out = Vec::new();
+        while let Some(done) = set.join_next().await {
+            // A task that panicked leaves its slot empty: reported as an internal error.
+            if let Ok(pair) = done {
+                out.push(pair);
+            }
+        }
+        out
+    }))
+}
+
+/// Asks before starting servers or contacting remote ones: the exact commands and URLs on
+/// stderr, an answer on the terminal. Without a terminal there is no one to ask, and `--yes` is
+/// required.
 fn consent(starting: &[&Target]) -> anyhow::Result<()> {
-    let mut list = String::new();
-    for t in starting {
+    let line = |t: &Target| {
         let name: String = t
             .name
             .chars()
             .map(|c| if c.is_control() { '?' } else { c })
             .collect();
-        list.push_str(&format!("  {name}: {}\n", t.display_command()));
+        format!("  {name}: {}\n", t.display_command())
+    };
+    let (remote, local): (Vec<&Target>, Vec<&Target>) =
+        starting.iter().copied().partition(|t| t.is_remote());
+    let plural = |n: usize| if n == 1 { "server" } else { "servers" };
+    let mut what = Vec::new();
+    let mut list = String::new();
+    if !local.is_empty() {
+        what.push(format!(
+            "start {} {}, run their code on this machine, and stop them after listing their tools",
+            local.len(),
+            plural(local.len())
+        ));
+        list.extend(local.iter().map(|t| line(t)));
     }
-    let n = starting.len();
-    let servers = if n == 1 { "server" } else { "servers" };
+    if !remote.is_empty() {
+        what.push(format!(
+            "contact {} remote {} and send them the headers (and variables) named",
+            remote.len(),
+            plural(remote.len())
+        ));
+        list.extend(remote.iter().map(|t| line(t)));
+    }
+    let what = what.join(", and ");
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
         bail!(
-            "--connect starts {n} {servers} from your configs, and there is no terminal to confirm it:\n{list}\nhint: review the commands above, then pass --yes to start them"
+            "--connect would {what}, and there is no terminal to confirm it:\n{list}\nhint: review the list above, then pass --yes to go ahead"
         );
     }
-    eprint!(
-        "mcpward scan --connect will start {n} {servers}, run their code on this machine, and stop them after listing their tools:\n{list}Start them? [y/N] "
-    );
+    eprint!("mcpward scan --connect will {what}:\n{list}Go ahead? [y/N] ");
     let mut answer = String::new();
     std::io::stdin()
         .read_line(&mut answer)
         .context("reading the answer")?;
     if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
-        bail!("no server was started");
+        bail!("no server was started or contacted");
     }
     Ok(())
 }

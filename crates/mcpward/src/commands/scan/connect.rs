@@ -29,10 +29,10 @@ use serde_json::{Value, json};
 /// and `tools/list` is the same in every version.
 pub(crate) const PROTOCOL_VERSION: &str = "2025-11-25";
 /// The largest message accepted from a server.
-const MAX_MESSAGE: usize = 16 * 1024 * 1024;
+pub(super) const MAX_MESSAGE: usize = 16 * 1024 * 1024;
 /// At most this many `tools/list` pages, and tools in all.
-const MAX_PAGES: usize = 100;
-const MAX_TOOLS: usize = 10_000;
+pub(super) const MAX_PAGES: usize = 100;
+pub(super) const MAX_TOOLS: usize = 10_000;
 /// How much of the server's stderr is kept.
 const STDERR_KEEP: usize = 8 * 1024;
 
@@ -160,7 +160,7 @@ impl Launch {
 /// Expands the variable references clients expand in launch strings. A reference only the
 /// client can fill in (`${input:…}`, `${workspaceFolder}`) is an error: the server would start
 /// with the wrong value.
-fn expand(s: &str, vars: &HashMap<String, String>) -> Result<String, String> {
+pub(super) fn expand(s: &str, vars: &HashMap<String, String>) -> Result<String, String> {
     if !s.contains("${") {
         return Ok(s.to_owned());
     }
@@ -302,6 +302,82 @@ fn last_line(tail: &Mutex<Vec<u8>>) -> Option<String> {
     Some(printable_max(&redacted, 160))
 }
 
+/// The `initialize` request, as every transport sends it.
+pub(super) fn initialize_request(id: u64) -> Value {
+    json!({
+        "jsonrpc": "2.0", "id": id, "method": "initialize",
+        "params": {
+            "protocolVersion": PROTOCOL_VERSION,
+            "capabilities": {},
+            "clientInfo": {"name": "mcpward-scan", "version": env!("CARGO_PKG_VERSION")}
+        }
+    })
+}
+
+/// Whether an `initialize` result declares no tools (then nothing is listed).
+pub(super) fn declares_no_tools(init: &Value) -> bool {
+    init.get("capabilities")
+        .is_some_and(|c| c.get("tools").is_none())
+}
+
+/// The `tools/list` request for the page after `cursor`.
+pub(super) fn tools_list_request(id: u64, cursor: Option<&str>) -> Value {
+    let mut req = json!({"jsonrpc": "2.0", "id": id, "method": "tools/list"});
+    if let Some(c) = cursor {
+        req["params"] = json!({ "cursor": c });
+    }
+    req
+}
+
+/// Adds one `tools/list` page to `tools`; the cursor of the next page, if there is one.
+pub(super) fn take_page(
+    page: &Value,
+    cursor: Option<&str>,
+    tools: &mut Vec<Value>,
+) -> Result<Option<String>, String> {
+    match page.get("tools") {
+        Some(Value::Array(items)) => tools.extend(items.iter().cloned()),
+        _ => return Err("its tools/list result has no `tools` array".to_owned()),
+    }
+    if tools.len() > MAX_TOOLS {
+        return Err(format!("listed more than {MAX_TOOLS} tools"));
+    }
+    Ok(match page.get("nextCursor").and_then(Value::as_str) {
+        Some(c) if !c.is_empty() && cursor != Some(c) => Some(c.to_owned()),
+        _ => None,
+    })
+}
+
+/// The answer to a request the server sends meanwhile (`ping`, `roots/list`; anything else is
+/// "method not found").
+pub(super) fn reply_to_server(method: &str, req_id: &Value) -> Value {
+    match method {
+        "ping" => json!({"jsonrpc": "2.0", "id": req_id, "result": {}}),
+        "roots/list" => json!({"jsonrpc": "2.0", "id": req_id, "result": {"roots": []}}),
+        _ => json!({"jsonrpc": "2.0", "id": req_id,
+                    "error": {"code": -32601, "message": "Method not found"}}),
+    }
+}
+
+/// The result of a response to `stage`, or why there is none (a JSON-RPC error, redacted).
+pub(super) fn response_result(msg: &Value, stage: &str) -> Result<Value, String> {
+    if let Some(err) = msg.get("error") {
+        let code = err.get("code").and_then(Value::as_i64).unwrap_or(0);
+        let text = err
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or("no message");
+        return Err(format!(
+            "answered {stage} with error {code}: {}",
+            printable_max(&mcpward_scan::inventory::redact_text(text), 160)
+        ));
+    }
+    match msg.get("result") {
+        Some(r @ Value::Object(_)) => Ok(r.clone()),
+        _ => Err(format!("answered {stage} without a result object")),
+    }
+}
+
 fn converse(
     mut stdin: ChildStdin,
     messages: &Receiver<Incoming>,
@@ -316,20 +392,9 @@ fn converse(
             .and_then(|()| stdin.flush())
             .map_err(|_| Failure::Closed(stage))
     };
-    let init = json!({
-        "jsonrpc": "2.0", "id": next_id, "method": "initialize",
-        "params": {
-            "protocolVersion": PROTOCOL_VERSION,
-            "capabilities": {},
-            "clientInfo": {"name": "mcpward-scan", "version": env!("CARGO_PKG_VERSION")}
-        }
-    });
-    send(&mut stdin, &init, "initialize")?;
+    send(&mut stdin, &initialize_request(next_id), "initialize")?;
     let result = await_response(&mut stdin, messages, next_id, deadline, "initialize")?;
-    if result
-        .get("capabilities")
-        .is_some_and(|c| c.get("tools").is_none())
-    {
+    if declares_no_tools(&result) {
         // A server without tools: nothing to list (asking would only earn an error).
         let _ = send(
             &mut stdin,
@@ -347,30 +412,12 @@ fn converse(
     let mut cursor: Option<String> = None;
     for _ in 0..MAX_PAGES {
         next_id += 1;
-        let mut req = json!({"jsonrpc": "2.0", "id": next_id, "method": "tools/list"});
-        if let Some(c) = &cursor {
-            req["params"] = json!({ "cursor": c });
-        }
+        let req = tools_list_request(next_id, cursor.as_deref());
         send(&mut stdin, &req, "tools/list")?;
         let page = await_response(&mut stdin, messages, next_id, deadline, "tools/list")?;
-        match page.get("tools") {
-            Some(Value::Array(items)) => tools.extend(items.iter().cloned()),
-            _ => {
-                return Err(Failure::Protocol(
-                    "its tools/list result has no `tools` array".to_owned(),
-                ));
-            }
-        }
-        if tools.len() > MAX_TOOLS {
-            return Err(Failure::Protocol(format!(
-                "listed more than {MAX_TOOLS} tools"
-            )));
-        }
-        match page.get("nextCursor").and_then(Value::as_str) {
-            Some(c) if !c.is_empty() && cursor.as_deref() != Some(c) => {
-                cursor = Some(c.to_owned());
-            }
-            _ => return Ok(tools),
+        match take_page(&page, cursor.as_deref(), &mut tools).map_err(Failure::Protocol)? {
+            Some(next) => cursor = Some(next),
+            None => return Ok(tools),
         }
     }
     Err(Failure::Protocol(format!(
@@ -403,14 +450,7 @@ fn await_response(
         let method = msg.get("method").and_then(Value::as_str);
         match (method, msg.get("id")) {
             (Some(method), Some(req_id)) => {
-                let reply = match method {
-                    "ping" => json!({"jsonrpc": "2.0", "id": req_id, "result": {}}),
-                    "roots/list" => {
-                        json!({"jsonrpc": "2.0", "id": req_id, "result": {"roots": []}})
-                    }
-                    _ => json!({"jsonrpc": "2.0", "id": req_id,
-                                "error": {"code": -32601, "message": "Method not found"}}),
-                };
+                let reply = reply_to_server(method, req_id);
                 let mut line = reply.to_string();
                 line.push('\n');
                 let _ = stdin
@@ -419,23 +459,7 @@ fn await_response(
             }
             (Some(_), None) => {} // a notification
             (None, Some(got)) if got.as_u64() == Some(id) => {
-                if let Some(err) = msg.get("error") {
-                    let code = err.get("code").and_then(Value::as_i64).unwrap_or(0);
-                    let text = err
-                        .get("message")
-                        .and_then(Value::as_str)
-                        .unwrap_or("no message");
-                    return Err(Failure::Protocol(format!(
-                        "answered {stage} with error {code}: {}",
-                        printable_max(&mcpward_scan::inventory::redact_text(text), 160)
-                    )));
-                }
-                return match msg.get("result") {
-                    Some(r @ Value::Object(_)) => Ok(r.clone()),
-                    _ => Err(Failure::Protocol(format!(
-                        "answered {stage} without a result object"
-                    ))),
-                };
+                return response_result(&msg, stage).map_err(Failure::Protocol);
             }
             _ => {} // a response to something else
         }
@@ -468,7 +492,7 @@ fn stop(child: &mut Child) {
     let _ = child.wait();
 }
 
-fn humanize(d: Duration) -> String {
+pub(super) fn humanize(d: Duration) -> String {
     let ms = d.as_millis();
     if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
@@ -481,7 +505,7 @@ fn printable(s: &str) -> String {
     printable_max(s, 120)
 }
 
-fn printable_max(s: &str, max: usize) -> String {
+pub(super) fn printable_max(s: &str, max: usize) -> String {
     mcpward_scan::connect::printable(s, max)
 }
 
