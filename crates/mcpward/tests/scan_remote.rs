@@ -554,27 +554,9 @@ fn without_yes_remote_servers_are_listed_for_review_and_not_contacted() {
 #[test]
 fn certificates_are_verified_against_the_bundled_roots() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
-    let made = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-        ])
-        .args(["-nodes", "-days", "1", "-subj", "/CN=localhost"])
-        .args(["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("`openssl` is needed to make a self-signed certificate");
-    assert!(made.success());
+    // A committed test-only certificate (tests/fixtures/tls/README.md): no `openssl` needed.
+    let tls = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+    let (cert, key) = (tls.join("cert.pem"), tls.join("key.pem"));
     let port = free_port();
     let mut server = Command::new("python3");
     server

@@ -815,23 +815,9 @@ mod tests {
     /// putting it in the root store the way the bundled roots are.
     #[test]
     fn https_with_a_trusted_certificate_lists_the_tools() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
-        let made = Command::new("openssl")
-            .args(["req", "-x509", "-newkey", "ec", "-pkeyopt"])
-            .args(["ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"])
-            .args(["-subj", "/CN=localhost"])
-            .args(["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
-            .args(["-addext", "basicConstraints=critical,CA:FALSE"])
-            .arg("-keyout")
-            .arg(&key)
-            .arg("-out")
-            .arg(&cert)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .expect("`openssl` is needed to make a certificate");
-        assert!(made.success());
+        // A committed test-only certificate (tests/fixtures/tls/README.md): no `openssl` needed.
+        let tls = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+        let (cert, key) = (tls.join("cert.pem"), tls.join("key.pem"));
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("bind")
