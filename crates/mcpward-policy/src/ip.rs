@@ -13,7 +13,10 @@ pub(crate) fn classify_v4(a: Ipv4Addr) -> Option<&'static str> {
     let o = a.octets();
     let v = u32::from(a);
     let in_net = |net: u32, bits: u32| (v ^ net) >> (32 - bits) == 0;
+    // AWS/GCP/Azure/OpenStack, ECS task credentials, EKS pod identity, Alibaba, Oracle.
     if a == Ipv4Addr::new(169, 254, 169, 254)
+        || a == Ipv4Addr::new(169, 254, 170, 2)
+        || a == Ipv4Addr::new(169, 254, 170, 23)
         || a == Ipv4Addr::new(100, 100, 100, 200)
         || a == Ipv4Addr::new(192, 0, 0, 192)
     {
@@ -44,7 +47,9 @@ pub(crate) fn classify_v6(a: Ipv6Addr) -> Option<&'static str> {
     let s = a.segments();
     let v = u128::from(a);
     let in_net = |net: u128, bits: u32| (v ^ net) >> (128 - bits) == 0;
-    if a == Ipv6Addr::new(0xfd00, 0x0ec2, 0, 0, 0, 0, 0, 0x0254) {
+    if a == Ipv6Addr::new(0xfd00, 0x0ec2, 0, 0, 0, 0, 0, 0x0254)
+        || a == Ipv6Addr::new(0xfd00, 0x0ec2, 0, 0, 0, 0, 0, 0x0023)
+    {
         return Some("a cloud metadata address");
     }
     if a.is_unspecified() {
@@ -117,6 +122,27 @@ pub(crate) fn classify_name(host: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Metadata services stay refused where other non-public addresses may be admitted, so they
+    /// must be named as such, not as link-local or unique-local.
+    #[test]
+    fn metadata_addresses_are_named() {
+        for v4 in [
+            "169.254.169.254",
+            "169.254.170.2",
+            "169.254.170.23",
+            "100.100.100.200",
+        ] {
+            let a: Ipv4Addr = v4.parse().unwrap_or(Ipv4Addr::UNSPECIFIED);
+            assert_eq!(classify_v4(a), Some("a cloud metadata address"), "{v4}");
+        }
+        for v6 in ["fd00:ec2::254", "fd00:ec2::23"] {
+            let a: Ipv6Addr = v6.parse().unwrap_or(Ipv6Addr::UNSPECIFIED);
+            assert_eq!(classify_v6(a), Some("a cloud metadata address"), "{v6}");
+        }
+        let link_local: Ipv4Addr = "169.254.170.3".parse().unwrap_or(Ipv4Addr::UNSPECIFIED);
+        assert_eq!(classify_v4(link_local), Some("a link-local address"));
+    }
 
     #[test]
     fn v4() {

@@ -6,7 +6,7 @@
 //! `\r` (also when split across pushes), a leading byte-order mark is dropped, `:` starts a
 //! comment, `field: value` loses one space after the colon, `data` lines join with `\n`, an empty
 //! line dispatches the event (none when it has no `data`), `event` defaults to `message`, an `id`
-//! holding NUL is ignored, and `retry` and unknown fields are ignored. Text is decoded as UTF-8
+//! holding NUL or longer than [`MAX_ID`] bytes is ignored, and `retry` and unknown fields are ignored. Text is decoded as UTF-8
 //! with replacement characters, line by line, so a character split across pushes is kept.
 //!
 //! It never holds more than `max` bytes of one event (its field values and the unfinished
@@ -25,6 +25,9 @@
 //! ```
 
 use std::collections::VecDeque;
+
+/// The longest `id` kept; a longer one is ignored (MCP servers use short ids).
+pub const MAX_ID: usize = 1024;
 
 /// One dispatched event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,8 +180,12 @@ impl SseDecoder {
                 self.grow(value.len())?;
                 self.event.push_str(&value);
             }
-            // The line was within the bound, so the id is too.
-            b"id" if !value.contains('\0') => self.last_id = Some(value.into_owned()),
+            // Every later event carries a copy of the last id, so a long one would be copied
+            // into each of the many small events one push may hold: ids longer than `MAX_ID`
+            // are ignored, like ids holding NUL.
+            b"id" if !value.contains('\0') && value.len() <= MAX_ID => {
+                self.last_id = Some(value.into_owned());
+            }
             _ => {}
         }
         Ok(())
@@ -230,6 +237,21 @@ mod tests {
             data: data.to_owned(),
             id: id.map(str::to_owned),
         }
+    }
+
+    #[test]
+    fn a_long_id_is_not_copied_into_every_event() {
+        let long = "i".repeat(MAX_ID + 1);
+        let mut stream = format!("id: ok\n\nid: {long}\n").into_bytes();
+        for _ in 0..1000 {
+            stream.extend_from_slice(b"data:\n\n");
+        }
+        let got = all(&[&stream]);
+        assert_eq!(got.len(), 1000);
+        assert!(got.iter().all(|e| e.id.as_deref() == Some("ok")));
+        let exact = "j".repeat(MAX_ID);
+        let got = all(&[format!("id: {exact}\ndata: x\n\n").as_bytes()]);
+        assert_eq!(got[0].id.as_deref(), Some(exact.as_str()));
     }
 
     #[test]

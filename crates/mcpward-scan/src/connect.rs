@@ -98,7 +98,7 @@ impl Target {
 }
 
 /// The names inside `${…}` references in `text` (`${env:X}` as `X`; defaults dropped).
-fn referenced_variables(text: &str) -> Vec<&str> {
+pub fn referenced_variables(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find("${") {

@@ -145,6 +145,11 @@ pub(crate) struct ScanArgs {
     /// Cloud metadata addresses stay refused.
     #[arg(long, requires = "remote")]
     pub(crate) allow_private_remote: bool,
+    /// With --remote: let configs send this environment variable (`${NAME}` in a remote
+    /// server's URL or headers, such as an API token). Repeatable. A remote server whose config
+    /// references any other variable is not contacted: the config chooses where the value goes.
+    #[arg(long, value_name = "NAME", requires = "remote")]
+    pub(crate) remote_env: Vec<String>,
     /// With --connect: pin the tools in this lockfile (the format `mcpward run` uses) the first
     /// time a server is seen, and report later differences as tool-changed.
     #[arg(long, value_name = "FILE", requires = "connect")]

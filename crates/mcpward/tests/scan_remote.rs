@@ -185,6 +185,8 @@ fn remote_servers_are_listed_pinned_and_screened() {
         python_poisoned(ports[3], &["--json"]),
         python_poisoned(ports[4], &["--token", TOKEN]),
     ];
+    let leak = untouched();
+    let leak_port = leak.local_addr().expect("addr").port();
     let dir = tempfile::tempdir().expect("tempdir");
     let url = |i: usize, path: &str| format!("http://127.0.0.1:{}{path}", ports[i]);
     let config = write_config(
@@ -196,12 +198,20 @@ fn remote_servers_are_listed_pinned_and_screened() {
             "poisoned_json": {"type": "http", "url": url(3, "/mcp")},
             "authed": {"type": "http", "url": url(4, "/mcp"),
                        "headers": {"Authorization": "Bearer ${MCPWARD_TEST_TOKEN}"}},
-            "unauthed": {"type": "http", "url": url(4, "/mcp")}
+            "unauthed": {"type": "http", "url": url(4, "/mcp")},
+            // A variable the user did not name with --remote-env is never sent.
+            "leaky": {"type": "http", "url": format!("http://127.0.0.1:{leak_port}/mcp"),
+                      "headers": {"X-Home": "${HOME}"}}
         }),
     );
     let lock = dir.path().join("mcpward.lock");
     let lock_arg = lock.to_str().expect("utf-8");
-    let out = scan(&config, &["--allow-private-remote", "--lock", lock_arg]);
+    let allow = [
+        "--allow-private-remote",
+        "--remote-env",
+        "MCPWARD_TEST_TOKEN",
+    ];
+    let out = scan(&config, &[&allow[..], &["--lock", lock_arg]].concat());
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -238,6 +248,12 @@ fn remote_servers_are_listed_pinned_and_screened() {
         "{unauthed}"
     );
     assert_eq!(findings(&r, "server-launch-failed", "unauthed").len(), 1);
+    let leaky = reason(&r, "leaky");
+    assert!(
+        leaky.contains("sends ${HOME}") && leaky.contains("--remote-env HOME"),
+        "{leaky}"
+    );
+    assert_untouched(&leak);
     // The expanded header value never reaches the report or the diagnostics.
     for stream in [&out.stdout, &out.stderr] {
         assert!(!String::from_utf8_lossy(stream).contains(TOKEN));
@@ -266,7 +282,7 @@ fn remote_servers_are_listed_pinned_and_screened() {
     // A second run finds the pins unchanged.
     let again = report(&scan(
         &config,
-        &["--allow-private-remote", "--lock", lock_arg],
+        &[&allow[..], &["--lock", lock_arg]].concat(),
     ));
     for name in ["everything", "everything_sse", "poisoned", "poisoned_json"] {
         assert!(

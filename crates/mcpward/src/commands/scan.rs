@@ -125,7 +125,8 @@ fn connect_all(input: &Input, args: &ScanArgs) -> anyhow::Result<Vec<Connection>
         });
     }
     if !remote.is_empty() {
-        let settings = remote::Remote::new(args.connect_timeout, args.allow_private_remote)?;
+        let settings = remote::Remote::new(args.connect_timeout, args.allow_private_remote)?
+            .with_env(&args.remote_env);
         for (i, outcome) in connect_remote(&targets, &remote, &settings)? {
             outcomes[i] = Some(outcome);
         }
@@ -157,7 +158,7 @@ fn connect_remote(
         .enable_all()
         .build()
         .context("starting the HTTP client")?;
-    Ok(runtime.block_on(async {
+    let outcomes = runtime.block_on(async {
         let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(CONNECT_PARALLEL));
         let mut set = tokio::task::JoinSet::new();
         for &i in which {
@@ -176,7 +177,11 @@ fn connect_remote(
             }
         }
         out
-    }))
+    });
+    // A name lookup still running on a blocking thread (its nameserver never answered) is not
+    // waited for: every server already has its outcome, the time limit spent.
+    runtime.shutdown_background();
+    Ok(outcomes)
 }
 
 /// Asks before starting servers or contacting remote ones: the exact commands and URLs on

@@ -135,7 +135,10 @@ struct Launch {
 
 impl Launch {
     fn expand(t: &Target) -> Result<Launch, String> {
-        let vars: HashMap<String, String> = std::env::vars().collect();
+        // `vars()` would panic on a variable that is not UTF-8: those are left out.
+        let vars: HashMap<String, String> = std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect();
         // Variables the config sets are visible to later references too.
         let mut env = Vec::new();
         for (k, v) in &t.env {
@@ -336,11 +339,12 @@ pub(super) fn take_page(
     tools: &mut Vec<Value>,
 ) -> Result<Option<String>, String> {
     match page.get("tools") {
+        // Counted before copying: a page of millions of `{}` is refused without a copy.
+        Some(Value::Array(items)) if tools.len() + items.len() > MAX_TOOLS => {
+            return Err(format!("listed more than {MAX_TOOLS} tools"));
+        }
         Some(Value::Array(items)) => tools.extend(items.iter().cloned()),
         _ => return Err("its tools/list result has no `tools` array".to_owned()),
-    }
-    if tools.len() > MAX_TOOLS {
-        return Err(format!("listed more than {MAX_TOOLS} tools"));
     }
     Ok(match page.get("nextCursor").and_then(Value::as_str) {
         Some(c) if !c.is_empty() && cursor != Some(c) => Some(c.to_owned()),

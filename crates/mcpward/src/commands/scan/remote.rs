@@ -95,6 +95,8 @@ pub(crate) struct Remote {
     pub(crate) timeout: Duration,
     /// `--allow-private-remote`.
     pub(crate) allow_private: bool,
+    /// `--remote-env`: the environment variables a config may send (in its URL or headers).
+    env: Vec<String>,
     tls: Arc<rustls::ClientConfig>,
 }
 
@@ -115,8 +117,43 @@ impl Remote {
         Ok(Remote {
             timeout,
             allow_private,
+            env: Vec::new(),
             tls: Arc::new(config),
         })
+    }
+
+    /// Allows configs to send these environment variables (`--remote-env`).
+    pub(crate) fn with_env(mut self, names: &[String]) -> Remote {
+        self.env = names.to_vec();
+        self
+    }
+
+    /// The values of the allowed variables, after refusing a config that references any other:
+    /// a repository's config chooses where its URL and headers go, so an environment value
+    /// (a CI token) leaves only when the user named it.
+    fn variables(&self, target: &Target) -> Result<HashMap<String, String>, String> {
+        let texts = target
+            .url
+            .iter()
+            .chain(target.headers.iter().map(|(_, v)| v));
+        for text in texts {
+            for name in mcpward_scan::connect::referenced_variables(text) {
+                let name = if name == "userHome" { "HOME" } else { name };
+                if !self.env.iter().any(|n| n == name) {
+                    return Err(format!(
+                        "its config sends ${{{}}} from the environment; a remote server gets an environment value only when it is named with --remote-env {}",
+                        printable_max(name, 60),
+                        printable_max(name, 60)
+                    ));
+                }
+            }
+        }
+        // Non-UTF-8 values are left out (they could not be sent in a header anyway).
+        Ok(self
+            .env
+            .iter()
+            .filter_map(|n| Some((n.clone(), std::env::var_os(n)?.into_string().ok()?)))
+            .collect())
     }
 }
 
@@ -193,7 +230,7 @@ struct Client {
 
 impl Client {
     fn new(target: &Target, remote: &Remote) -> Result<Client, String> {
-        let vars: HashMap<String, String> = std::env::vars().collect();
+        let vars = remote.variables(target)?;
         let raw = expand(target.url.as_deref().unwrap_or_default(), &vars)?;
         let url = ssrf::parse_url(&raw, &["https", "http"]).map_err(|e| format!("its URL {e}"))?;
         let plain = url.scheme() == "http";
