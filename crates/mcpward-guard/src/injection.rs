@@ -1325,10 +1325,14 @@ impl Anchors {
         while let Some(chunk) = hay.get(i..i + 8) {
             let mut word = [0u8; 8];
             word.copy_from_slice(chunk);
-            if u64::from_le_bytes(word) & HIGH != 0
-                && let Some(k) = chunk.iter().position(|&b| self.other_lead[usize::from(b)])
-            {
-                return Some(i + k);
+            // Only the bytes with the high bit set (a few in most text) are looked up.
+            let mut high = u64::from_le_bytes(word) & HIGH;
+            while high != 0 {
+                let k = high.trailing_zeros() as usize / 8;
+                if self.other_lead[usize::from(chunk[k])] {
+                    return Some(i + k);
+                }
+                high &= high - 1;
             }
             i += 8;
         }

@@ -187,8 +187,21 @@ pub(crate) const LONG_RUN: usize = 34;
 
 /// Bytes of the runs that [`LONG_RUN`] measures.
 fn in_long_run(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
+    LONG_RUN_BYTES[usize::from(b)]
 }
+
+/// [`in_long_run`] as a table (one load per byte where [`long_runs`] walks a run):
+/// `A-Z a-z 0-9 _ . -`.
+static LONG_RUN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-');
+        b += 1;
+    }
+    table
+};
 
 /// How a rule is started.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1386,3 +1386,11 @@ fn matches_survive_lane_and_line_boundaries() {
     // Ordinary words that start like a format stay quiet.
     nothing(&filler.repeat(100));
 }
+
+#[test]
+fn long_run_table_is_the_token_characters() {
+    for b in 0..=255u8 {
+        let want = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-');
+        assert_eq!(super::in_long_run(b), want, "{b}");
+    }
+}
