@@ -1319,27 +1319,14 @@ impl Anchors {
 
     /// The first byte at or after `at` that is one of `other_lead`.
     fn next_lead(&self, hay: &[u8], at: usize) -> Option<usize> {
-        const HIGH: u64 = 0x8080_8080_8080_8080;
         let mut i = at;
-        // Eight ASCII bytes at a time (most text), then byte by byte.
-        while let Some(chunk) = hay.get(i..i + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            // Only the bytes with the high bit set (a few in most text) are looked up.
-            let mut high = u64::from_le_bytes(word) & HIGH;
-            while high != 0 {
-                let k = high.trailing_zeros() as usize / 8;
-                if self.other_lead[usize::from(chunk[k])] {
-                    return Some(i + k);
-                }
-                high &= high - 1;
+        loop {
+            let p = crate::normalize::next_non_ascii(hay, i)?;
+            if self.other_lead[usize::from(hay[p])] {
+                return Some(p);
             }
-            i += 8;
+            i = p + 1;
         }
-        hay.get(i..)?
-            .iter()
-            .position(|&b| self.other_lead[usize::from(b)])
-            .map(|k| i + k)
     }
 }
 

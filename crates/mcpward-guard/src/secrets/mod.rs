@@ -313,6 +313,17 @@ fn long_runs(text: &str) -> Vec<Range<usize>> {
             probe += LONG_RUN;
             continue;
         }
+        // A run of `LONG_RUN` bytes through the probe reaches `HALF` bytes before it or
+        // `HALF - 1` after it: when neither is a run byte (a probe in an ordinary word), the
+        // run is too short, and so is any that starts before the byte after it, which is not
+        // a run byte. (`probe - HALF` is past `scanned`: probes lie `LONG_RUN` past it.)
+        const HALF: usize = LONG_RUN / 2;
+        let after = probe + HALF - 1;
+        if !in_long_run(bytes[probe - HALF]) && bytes.get(after).is_none_or(|&b| !in_long_run(b)) {
+            scanned = after;
+            probe = after + LONG_RUN;
+            continue;
+        }
         let mut start = probe;
         while start > scanned && in_long_run(bytes[start - 1]) {
             start -= 1;
