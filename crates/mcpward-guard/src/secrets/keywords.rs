@@ -347,4 +347,36 @@ mod tests {
             assert_eq!(lanes, single, "length {len}");
         }
     }
+
+    /// The table `screen` scans folded text with (the secrets' keywords, the injection anchors
+    /// and `needs` words: 2^19 entries today), whose lanes run in another instance of the
+    /// lockstep loop than the small tables above.
+    static SHARED: std::sync::LazyLock<Keywords> = std::sync::LazyLock::new(|| {
+        let mut words = crate::secrets::keyword_list().to_vec();
+        words.extend_from_slice(crate::injection::ascii_anchors(true).expect("rules build"));
+        Keywords::new(&words).expect("builds")
+    });
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// The four lanes find what one scan from the start finds, on texts made of keywords,
+        /// pieces of them and separators, with keywords across the lane boundaries.
+        #[test]
+        fn lanes_find_what_one_scan_finds_in_the_shared_table(
+            pieces in proptest::collection::vec(0usize..12, 200..1500),
+        ) {
+            const PIECES: [&str; 12] = [
+                "ignore previous", "TOKEN", "api_key=", "you are now", "ghp_", " ", "\n",
+                "ign", "password", "x", "<|im_start|>", "é",
+            ];
+            let text: String = pieces.iter().map(|&i| PIECES[i]).collect();
+            let scanner = &*SHARED;
+            let mut lanes = Vec::new();
+            scanner.find_all(text.as_bytes(), &mut lanes);
+            let mut single = Vec::new();
+            scanner.find_in(text.as_bytes(), 0, scanner.start, 0, text.len(), &mut single);
+            proptest::prop_assert_eq!(lanes, single);
+        }
+    }
 }
