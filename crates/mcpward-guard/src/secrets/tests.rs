@@ -1395,9 +1395,9 @@ fn long_run_table_is_the_token_characters() {
     }
 }
 
-/// [`super::long_runs`] (probes, with a shortcut for probes in short words) finds every maximal
-/// run of token characters of [`super::LONG_RUN`] bytes or more, as a byte-by-byte scan does:
-/// texts of runs with lengths around the limit, in every alignment to the probes.
+/// [`super::long_runs`] (windows skipped from their last space or other byte outside a run)
+/// finds every maximal run of token characters of [`super::LONG_RUN`] bytes or more, as a
+/// byte-by-byte scan does: texts of runs with lengths around the limit, in many alignments.
 #[test]
 fn long_runs_are_every_long_run() {
     fn naive(text: &str) -> Vec<Range<usize>> {
