@@ -1321,11 +1321,14 @@ impl Anchors {
     fn next_lead(&self, hay: &[u8], at: usize) -> Option<usize> {
         let mut i = at;
         loop {
-            let p = crate::normalize::next_non_ascii(hay, i)?;
-            if self.other_lead[usize::from(hay[p])] {
-                return Some(p);
+            i = crate::normalize::next_non_ascii(hay, i)?;
+            // The run of non-ASCII bytes from there (all of CJK text), byte by byte.
+            while let Some(&b) = hay.get(i).filter(|&&b| b >= 0x80) {
+                if self.other_lead[usize::from(b)] {
+                    return Some(i);
+                }
+                i += 1;
             }
-            i = p + 1;
         }
     }
 }
