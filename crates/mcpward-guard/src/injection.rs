@@ -1427,8 +1427,8 @@ impl View<'_> {
 }
 
 /// The ASCII anchors searched in text that needs no folding (`folded` false) or in folded
-/// text, then the rules' `needs` words, by the pattern ids [`detect_prescanned`] takes; `None` when the rules could not be
-/// built.
+/// text, then the rules' `needs` words, by the pattern ids [`detect_prescanned`] takes; `None`
+/// when the rules could not be built.
 pub(crate) fn ascii_anchors(folded: bool) -> Option<&'static [String]> {
     let det = DETECTOR.as_ref()?;
     let anchors = if folded {

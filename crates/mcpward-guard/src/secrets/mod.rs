@@ -12,10 +12,10 @@
 //! keywords (a table lookup per byte) finds where rules can possibly match; a rule's regex then
 //! runs only on the lines that hold one of its keywords, and key/value rules look only at each
 //! keyword occurrence. The few rules without a fixed text run only inside long runs of token
-//! characters, found by looking at windows of 34 bytes from their end. A rule's regex is compiled the first time its
-//! keywords occur, once per process, so a short text pays only for the few rules it can
-//! trigger. Candidates are then checked against the format (boundaries, checksums,
-//! decoding) and against placeholders, references such as `${TOKEN}` ([`is_interpolation`],
+//! characters, found by looking at windows of 34 bytes from their end. A rule's regex is compiled
+//! the first time its keywords occur, once per process, so a short text pays only for the few rules
+//! it can trigger. Candidates are then checked against the format (boundaries, checksums, decoding)
+//! and against placeholders, references such as `${TOKEN}` ([`is_interpolation`],
 //! [`is_placeholder`]) and low-entropy values ([`shannon_entropy`]). Overlapping candidates are
 //! settled in favour of the most specific rule.
 //!
