@@ -7,7 +7,8 @@
 //! `non-ascii` (the same prose with accents and CJK, which takes the folding path).
 //!
 //! `SCREEN_BENCH_ONCE=1 cargo bench -p mcpward-guard --bench screen` runs each measured function
-//! twice on each text and exits, for instruction counts under
+//! twice on each text (`SCREEN_BENCH_ONCE=docs`, `tool-result-4k` or `non-ascii-docs`: on that
+//! one) and exits, for instruction counts under
 //! `valgrind --tool=callgrind --toggle-collect='screen::measured*'` (counted: the second call of
 //! `measured_screen`, `measured_guard` and `measured_secrets`, which callgrind reports apart).
 //! With `SCREEN_BENCH_REPEAT=N` as well it runs `screen` N times on that text instead (for the
@@ -100,7 +101,7 @@ fn measured_secrets(text: &str) -> usize {
 /// Each function once to build its tables and warm the caches, then once under the toggle
 /// (callgrind counts both calls of a toggled function; the first call is made through a copy
 /// that is not toggled).
-fn once(docs: &str, tool: &str) {
+fn once(docs: &str, tool: &str, non_ascii: &str) {
     let only = std::env::var("SCREEN_BENCH_ONCE").unwrap_or_default();
     if let Some(times) = std::env::var("SCREEN_BENCH_REPEAT")
         .ok()
@@ -108,13 +109,21 @@ fn once(docs: &str, tool: &str) {
     {
         // `screen` on one text this many times, for its CPU time (`time`'s user seconds, less
         // those of one run), which sharing the machine does not inflate as it does wall time.
-        let text = if only == "tool-result-4k" { tool } else { docs };
+        let text = match only.as_str() {
+            "tool-result-4k" => tool,
+            "non-ascii-docs" => non_ascii,
+            _ => docs,
+        };
         for _ in 0..times {
             black_box(screen(black_box(text)));
         }
         return;
     }
-    let texts = [("docs", docs), ("tool-result-4k", tool)];
+    let texts = [
+        ("docs", docs),
+        ("tool-result-4k", tool),
+        ("non-ascii-docs", non_ascii),
+    ];
     for (name, text) in texts {
         if only != "1" && only != name {
             continue;
@@ -134,12 +143,6 @@ fn once(docs: &str, tool: &str) {
 fn bench(c: &mut Criterion) {
     let docs = prose(300_000);
     let tool = cut(&docs[docs.len() / 3..], 4096).to_owned();
-    if std::env::var_os("SCREEN_BENCH_ONCE").is_some() {
-        once(&docs, &tool);
-        return;
-    }
-    // Build every table and compile what the first call compiles before measuring.
-    black_box(screen(black_box(&docs)));
     let non_ascii: String = docs
         .lines()
         .enumerate()
@@ -148,6 +151,12 @@ fn bench(c: &mut Criterion) {
             _ => format!("{l}\n"),
         })
         .collect();
+    if std::env::var_os("SCREEN_BENCH_ONCE").is_some() {
+        once(&docs, &tool, &non_ascii);
+        return;
+    }
+    // Build every table and compile what the first call compiles before measuring.
+    black_box(screen(black_box(&docs)));
 
     let mut group = c.benchmark_group("screen");
     group.throughput(Throughput::Bytes(docs.len() as u64));

@@ -2539,8 +2539,8 @@ const QUESTION_TIED: &[&str] = &[
 struct Detector {
     /// For `Check::Preceded` rules, the compiled look-behind.
     pre: Vec<Option<Regex>>,
-    /// Every rule's `needs` words.
-    needs: AhoCorasick,
+    /// Every rule's `needs` words, lowercase, without repeats; the anchor tables find them too.
+    needs: Vec<String>,
     /// Anchors as written, for text that needs no folding.
     plain: Anchors,
     /// Anchors folded, for folded text; built on first use.
@@ -2589,12 +2589,14 @@ fn build() -> Option<Detector> {
             }
         }
     }
-    let needs: Vec<&str> = RULES.iter().flat_map(|r| r.needs.iter().copied()).collect();
-    let needs = AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(&needs)
-        .ok()?;
-    let plain = Anchors::new(&plain)?;
+    let mut needs: Vec<String> = Vec::new();
+    for word in RULES.iter().flat_map(|r| r.needs.iter()) {
+        let word = word.to_ascii_lowercase();
+        if !needs.contains(&word) {
+            needs.push(word);
+        }
+    }
+    let plain = Anchors::new(&plain, &needs)?;
     let compile = |p: &str| {
         RegexBuilder::new(&format!(r"\A(?:{p})"))
             .case_insensitive(true)
@@ -2656,29 +2658,46 @@ fn build() -> Option<Detector> {
 /// Cyrillic, CJK, Arabic, ... ones) can only occur where the text has a non-ASCII byte: their own
 /// automaton runs only on the stretches around such bytes, not at all on ASCII text.
 struct Anchors {
-    /// The ASCII anchors; its pattern ids index `ascii_ids` and `ascii_words`.
+    /// The ASCII anchors, then the `needs` words; its pattern ids index `ascii_words`, and
+    /// `ascii_ids` below `needs_from`.
     ascii: Keywords,
     ascii_ids: Vec<usize>,
     ascii_words: Vec<String>,
+    /// The first pattern id of a `needs` word.
+    needs_from: usize,
     /// The other anchors (all occurrences), with their ids and the longest one's length.
     other: Option<AhoCorasick>,
     other_ids: Vec<usize>,
     other_longest: usize,
-    /// The non-ASCII bytes those anchors hold: each of their occurrences holds one of these.
-    other_bytes: [bool; 256],
+    /// One non-ASCII character of each of those anchors (its highest), sorted: each of their
+    /// occurrences holds one of these.
+    other_chars: Vec<char>,
+    /// The first UTF-8 bytes of `other_chars`.
+    other_lead: [bool; 256],
 }
 
 impl Anchors {
-    fn new(anchors: &[String]) -> Option<Self> {
+    fn new(anchors: &[String], needs: &[String]) -> Option<Self> {
         type Listed<'a> = Vec<(usize, &'a String)>;
         let (ascii, other): (Listed<'_>, Listed<'_>) =
             anchors.iter().enumerate().partition(|(_, a)| a.is_ascii());
-        let ascii_words: Vec<String> = ascii.iter().map(|(_, a)| (*a).clone()).collect();
+        let mut ascii_words: Vec<String> = ascii.iter().map(|(_, a)| (*a).clone()).collect();
+        let needs_from = ascii_words.len();
+        ascii_words.extend_from_slice(needs);
         let other_words: Vec<&String> = other.iter().map(|(_, a)| *a).collect();
+        // The highest code point of an anchor is usually its rarest character (a kanji rather
+        // than a kana, `的` or `の`), so ordinary CJK text starts few stretches.
+        let mut other_chars: Vec<char> = other_words
+            .iter()
+            .filter_map(|a| a.chars().filter(|c| !c.is_ascii()).max())
+            .collect();
+        other_chars.sort_unstable();
+        other_chars.dedup();
         Some(Self {
             ascii: Keywords::new(&ascii_words)?,
             ascii_ids: ascii.iter().map(|(i, _)| *i).collect(),
             ascii_words,
+            needs_from,
             other: if other.is_empty() {
                 None
             } else {
@@ -2692,36 +2711,45 @@ impl Anchors {
             },
             other_ids: other.iter().map(|(i, _)| *i).collect(),
             other_longest: other_words.iter().map(|a| a.len()).max().unwrap_or(0),
-            other_bytes: std::array::from_fn(|b| {
-                b >= 0x80
-                    && other_words
-                        .iter()
-                        .any(|a| a.bytes().any(|x| usize::from(x) == b))
+            other_lead: std::array::from_fn(|b| {
+                other_chars
+                    .iter()
+                    .any(|c| c.encode_utf8(&mut [0; 4]).as_bytes()[0] == b as u8)
             }),
+            other_chars,
         })
     }
 
     /// The anchors in `hay` as (anchor, start, end), in text order, as a leftmost-longest
     /// search finds them: of the occurrences that start at the same place the longest, and
     /// none that starts inside the one before.
-    fn find(&self, hay: &[u8]) -> Vec<(usize, usize, usize)> {
+    fn find(&self, hay: &[u8]) -> Found {
         let mut hits: Vec<Hit> = Vec::new();
         self.ascii.find_all(hay, &mut hits);
         self.select(hay, &hits)
     }
 
-    /// [`Anchors::find`] given the occurrences of the ASCII anchors (`ascii_words`).
-    fn select(&self, hay: &[u8], hits: &[Hit]) -> Vec<(usize, usize, usize)> {
-        let mut all: Vec<(usize, usize, usize)> = hits
-            .iter()
-            .map(|h| (self.ascii_ids[h.pattern], h.start, h.end))
-            .collect();
-        if let Some(other) = &self.other {
-            self.find_other(other, hay, &mut all);
+    /// [`Anchors::find`] given the occurrences of `ascii_words`, in the order of their ends.
+    fn select(&self, hay: &[u8], hits: &[Hit]) -> Found {
+        let mut all: Vec<(usize, usize, usize)> = Vec::with_capacity(hits.len());
+        let mut needs: Vec<(usize, usize)> = Vec::new();
+        for h in hits {
+            match self.ascii_ids.get(h.pattern) {
+                Some(&id) if h.pattern < self.needs_from => all.push((id, h.start, h.end)),
+                _ => needs.push((h.start, h.end)),
+            }
         }
         // Leftmost first, then the longest, then the first-listed anchor (the order in which
         // the crate's leftmost-longest search breaks a tie).
-        all.sort_unstable_by_key(|&(id, start, end)| (start, std::cmp::Reverse(end), id));
+        sort_nearly_sorted(&mut all);
+        if let Some(other) = &self.other {
+            let mut extra = Vec::new();
+            self.find_other(other, hay, &mut extra);
+            if !extra.is_empty() {
+                extra.sort_unstable_by_key(order);
+                all = merge(all, extra);
+            }
+        }
         let mut last = 0;
         all.retain(|&(_, start, end)| {
             let keep = start >= last;
@@ -2730,29 +2758,28 @@ impl Anchors {
             }
             keep
         });
-        all
+        Found {
+            anchors: all,
+            needs: Needs::new(needs),
+        }
     }
 
-    /// Adds the occurrences of the non-ASCII anchors: each holds one of `other_bytes`, so each
+    /// Adds the occurrences of the non-ASCII anchors: each holds one of `other_chars`, so each
     /// lies within `other_longest` bytes of one; only those stretches are searched (dashes,
-    /// arrows or accents the anchors do not use start none).
+    /// arrows, accents or kana that start no anchor start none).
     fn find_other(&self, other: &AhoCorasick, hay: &[u8], out: &mut Vec<(usize, usize, usize)>) {
         let reach = self.other_longest;
-        let wanted = &self.other_bytes;
         let mut at = 0;
-        while let Some(first) = self.next_other(hay, at) {
-            // The stretch before reaches back over ASCII only (it ended `reach` bytes past its
-            // last non-ASCII byte), so no occurrence lies in both.
+        while let Some(first) = self.next_other(hay, at, hay.len()) {
+            // The stretch before ended `reach` bytes past its last character of `other_chars`,
+            // with none in between, so no occurrence (which holds one) lies in both.
             let from = first.saturating_sub(reach);
-            // Extend the stretch while another non-ASCII byte lies within reach of its end.
+            // Extend the stretch while another such character starts within reach of its end.
             let mut end = first + 1;
             loop {
                 let limit = end.saturating_add(reach).min(hay.len());
-                match hay[end..limit]
-                    .iter()
-                    .rposition(|&b| wanted[usize::from(b)])
-                {
-                    Some(k) => end += k + 1,
+                match self.next_other(hay, end, limit) {
+                    Some(k) => end = k + 1,
                     None => {
                         end = limit;
                         break;
@@ -2766,26 +2793,84 @@ impl Anchors {
         }
     }
 
-    /// The first byte at or after `at` that is one of `other_bytes`.
-    fn next_other(&self, hay: &[u8], at: usize) -> Option<usize> {
-        const HIGH: u64 = 0x8080_8080_8080_8080;
+    /// The first position in `at..limit` where one of `other_chars` starts.
+    fn next_other(&self, hay: &[u8], at: usize, limit: usize) -> Option<usize> {
         let mut i = at;
-        // Eight ASCII bytes at a time (most text), then byte by byte.
-        while let Some(chunk) = hay.get(i..i + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            if u64::from_le_bytes(word) & HIGH != 0
-                && let Some(k) = chunk.iter().position(|&b| self.other_bytes[usize::from(b)])
-            {
-                return Some(i + k);
+        while let Some(lead) = self.next_lead(hay.get(..limit)?, i) {
+            let len = match hay[lead] {
+                0xF0.. => 4,
+                0xE0.. => 3,
+                _ => 2,
+            };
+            let c = hay
+                .get(lead..lead + len)
+                .and_then(|s| std::str::from_utf8(s).ok())
+                .and_then(|s| s.chars().next());
+            if c.is_some_and(|c| self.other_chars.binary_search(&c).is_ok()) {
+                return Some(lead);
             }
-            i += 8;
+            i = lead + 1;
         }
-        hay.get(i..)?
-            .iter()
-            .position(|&b| self.other_bytes[usize::from(b)])
-            .map(|k| i + k)
+        None
     }
+
+    /// The first byte at or after `at` that is one of `other_lead`.
+    fn next_lead(&self, hay: &[u8], at: usize) -> Option<usize> {
+        let mut i = at;
+        loop {
+            i = crate::normalize::next_non_ascii(hay, i)?;
+            // The run of non-ASCII bytes from there (all of CJK text), byte by byte.
+            while let Some(&b) = hay.get(i).filter(|&&b| b >= 0x80) {
+                if self.other_lead[usize::from(b)] {
+                    return Some(i);
+                }
+                i += 1;
+            }
+        }
+    }
+}
+
+/// What [`Anchors::find`] finds.
+struct Found {
+    /// The anchors, as (anchor, start, end), leftmost-longest.
+    anchors: Vec<(usize, usize, usize)>,
+    /// Where the `needs` words occur.
+    needs: Needs,
+}
+
+/// The order of [`Anchors::select`]: by start, the longest first, then by anchor.
+fn order(&(id, start, end): &(usize, usize, usize)) -> (usize, std::cmp::Reverse<usize>, usize) {
+    (start, std::cmp::Reverse(end), id)
+}
+
+/// Sorts occurrences reported in the order of their ends by [`order`]: an insertion sort, as
+/// an occurrence only moves before the ones that end inside it (a few at most; the keyword
+/// table's four lanes already come in text order), which a general sort spends far more on.
+fn sort_nearly_sorted(all: &mut [(usize, usize, usize)]) {
+    for i in 1..all.len() {
+        let mut j = i;
+        while j > 0 && order(&all[j]) < order(&all[j - 1]) {
+            all.swap(j, j - 1);
+            j -= 1;
+        }
+    }
+}
+
+/// Merges two lists sorted by [`order`].
+fn merge(
+    a: Vec<(usize, usize, usize)>,
+    b: Vec<(usize, usize, usize)>,
+) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut b = b.into_iter().peekable();
+    for x in a {
+        while let Some(y) = b.next_if(|y| order(y) < order(&x)) {
+            out.push(y);
+        }
+        out.push(x);
+    }
+    out.extend(b);
+    out
 }
 
 /// `b` without the blanks (and commas) it ends with.
@@ -2880,8 +2965,8 @@ impl View<'_> {
 }
 
 /// The ASCII anchors searched in text that needs no folding (`folded` false) or in folded
-/// text, by the pattern ids [`detect_prescanned`] takes; `None` when the rules could not be
-/// built.
+/// text, then the rules' `needs` words, by the pattern ids [`detect_prescanned`] takes; `None`
+/// when the rules could not be built.
 pub(crate) fn ascii_anchors(folded: bool) -> Option<&'static [String]> {
     let det = DETECTOR.as_ref()?;
     let anchors = if folded {
@@ -2896,7 +2981,7 @@ impl Detector {
     /// The anchors of folded text, built on first use.
     fn folded_anchors(&self) -> Option<&Anchors> {
         self.folded
-            .get_or_init(|| Anchors::new(&self.folded_anchors))
+            .get_or_init(|| Anchors::new(&self.folded_anchors, &self.needs))
             .as_ref()
     }
 }
@@ -2946,7 +3031,7 @@ fn detect_with(
         Some(hits) => anchors.select(view.bytes, hits),
         None => anchors.find(view.bytes),
     };
-    for (pattern, start, m_end) in found {
+    for &(pattern, start, m_end) in &found.anchors {
         let rules = &det.anchor_rules[pattern];
         let first = view.bytes[start];
         if is_word(first) && start > 0 && is_word(view.bytes[start - 1]) {
@@ -2954,7 +3039,7 @@ fn detect_with(
         }
         for &r in rules {
             let rule = &RULES[r];
-            if !rule.needs.is_empty() && !det.needs.is_match(view.window(start)) {
+            if !rule.needs.is_empty() && !found.needs.in_window(start, view.bytes.len()) {
                 continue;
             }
             let end = match &det.patterns[r] {
@@ -3038,6 +3123,40 @@ fn detect_with(
     }
 }
 
+/// The occurrences of the `needs` words in a text (every rule's: a rule with `needs` asks
+/// whether one of them lies in its window), found by the anchor table's pass, so that an anchor
+/// asks without a search of its own.
+struct Needs {
+    /// Occurrence starts, ascending.
+    starts: Vec<usize>,
+    /// For each index of `starts`, the smallest end of the occurrences from that one on.
+    min_end: Vec<usize>,
+}
+
+impl Needs {
+    /// From the occurrences as (start, end), in any order.
+    fn new(mut found: Vec<(usize, usize)>) -> Self {
+        found.sort_unstable();
+        let mut min_end: Vec<usize> = found.iter().map(|&(_, end)| end).collect();
+        for i in (1..min_end.len()).rev() {
+            min_end[i - 1] = min_end[i - 1].min(min_end[i]);
+        }
+        Self {
+            starts: found.iter().map(|&(start, _)| start).collect(),
+            min_end,
+        }
+    }
+
+    /// Whether an occurrence lies inside the window at `start` of a text `len` bytes long
+    /// ([`View::window`]): what a search of that window finds.
+    fn in_window(&self, start: usize, len: usize) -> bool {
+        let first = self.starts.partition_point(|&s| s < start);
+        self.min_end
+            .get(first)
+            .is_some_and(|&end| end <= len.min(start + WINDOW))
+    }
+}
+
 /// The verdict when the rules could not be built: everything is suspect.
 fn fail_closed() -> Injection {
     Injection {
@@ -3109,9 +3228,9 @@ mod tests {
         for (list, anchors) in [
             (
                 &det.folded_anchors,
-                Anchors::new(&det.folded_anchors).expect("builds"),
+                Anchors::new(&det.folded_anchors, &det.needs).expect("builds"),
             ),
-            (&words, Anchors::new(&words).expect("builds")),
+            (&words, Anchors::new(&words, &det.needs).expect("builds")),
         ] {
             let reference = AhoCorasick::builder()
                 .ascii_case_insensitive(true)
@@ -3124,7 +3243,47 @@ mod tests {
                     .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
                     .collect();
                 assert!(!want.is_empty());
-                assert!(anchors.find(text.as_bytes()) == want, "differs on {text:?}");
+                assert!(
+                    anchors.find(text.as_bytes()).anchors == want,
+                    "differs on {text:?}"
+                );
+            }
+        }
+    }
+
+    /// Whether a `needs` word lies in an anchor's window, as the anchor table's occurrences
+    /// tell, is what a search of each window with all of them finds, at every position of texts
+    /// holding them near each other, overlapping, in other cases and near the text's end.
+    #[test]
+    fn needs_from_the_table_are_a_window_search() {
+        let det = DETECTOR.as_ref().expect("rules build");
+        assert!(!det.needs.is_empty());
+        let reference = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(RULES.iter().flat_map(|r| r.needs.iter()))
+            .expect("builds");
+        let filler = "Replace the text. ".repeat(30);
+        let mut texts: Vec<String> = vec![filler.clone(), det.needs.join("")];
+        for (i, word) in det.needs.iter().enumerate() {
+            let upper = word.to_uppercase();
+            texts.push(format!("{filler}{word}{filler}{upper}"));
+            texts.push(format!("{word}{}{word}", &filler[..i * 37 % filler.len()]));
+            texts.push(format!("{filler}{upper}"));
+            texts.push(format!("{}{word}", &word[..word.len() - 1]));
+        }
+        texts.push(texts.join("é 前 "));
+        for text in &texts {
+            let hay = text.as_bytes();
+            let anchors = det.folded_anchors().expect("builds");
+            for found in [det.plain.find(hay), anchors.find(hay)] {
+                for start in 0..hay.len() {
+                    let view = View { bytes: hay };
+                    assert_eq!(
+                        found.needs.in_window(start, hay.len()),
+                        reference.is_match(view.window(start)),
+                        "at {start} of {text:?}"
+                    );
+                }
             }
         }
     }

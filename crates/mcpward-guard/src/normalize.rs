@@ -70,28 +70,27 @@ fn keep_joiner(prev: Option<char>) -> bool {
     }
 }
 
-/// Index of the next byte at or after `from` that is not plain ASCII or is `ESC`, eight bytes
-/// at a time over ASCII runs.
-fn next_special(bytes: &[u8], from: usize) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
+/// Index of the next byte at or after `from` that is not ASCII, 32 bytes at a time over ASCII
+/// runs.
+pub(crate) fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
     const HI: u64 = 0x8080_8080_8080_8080;
-    const ESCS: u64 = 0x1b1b_1b1b_1b1b_1b1b;
-    let mut i = from;
-    for chunk in bytes[from.min(bytes.len())..].chunks_exact(8) {
+    let rest = bytes.get(from..)?;
+    let word = |chunk: &[u8], k: usize| {
         let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
-        let x = w ^ ESCS;
-        if (w & HI) | (x.wrapping_sub(LO) & !x & HI) != 0 {
+        word.copy_from_slice(&chunk[k * 8..k * 8 + 8]);
+        u64::from_le_bytes(word)
+    };
+    let mut i = 0;
+    for chunk in rest.chunks_exact(32) {
+        if (word(chunk, 0) | word(chunk, 1) | word(chunk, 2) | word(chunk, 3)) & HI != 0 {
             break;
         }
-        i += 8;
+        i += 32;
     }
-    bytes
-        .get(i..)?
+    rest[i..]
         .iter()
-        .position(|&b| b >= 0x80 || b == 0x1b)
-        .map(|p| i + p)
+        .position(|&b| b >= 0x80)
+        .map(|p| from + i + p)
 }
 
 /// Whether a non-ASCII character may fold to ASCII letters or digits for detection: accented
@@ -129,14 +128,13 @@ pub(crate) struct Scan {
 /// One pass over `text`, skipping ASCII runs a word at a time.
 pub(crate) fn scan(text: &str) -> Scan {
     let bytes = text.as_bytes();
-    let mut found = Scan::default();
+    // An `ESC` anywhere is cleaned away; the rest of the pass looks at non-ASCII characters.
+    let mut found = Scan {
+        needs_cleaning: memchr::memchr(0x1b, bytes).is_some(),
+        needs_fold: false,
+    };
     let mut at = 0;
-    while let Some(i) = next_special(bytes, at) {
-        if bytes[i] == 0x1b {
-            found.needs_cleaning = true;
-            at = i + 1;
-            continue;
-        }
+    while let Some(i) = next_non_ascii(bytes, at) {
         let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
             break;
         };
@@ -405,9 +403,12 @@ impl<'a> Folded<'a> {
         let mut out = String::with_capacity(text.len() + 16);
         let mut map = Vec::new();
         let mut buf = [0u8; 4];
+        // The last folds, by the character's low bits: a text repeats its few accented letters,
+        // and folding one (NFKC, NFKD, confusables) costs far more than copying what it gave.
+        let mut folds: [(char, String); 64] = std::array::from_fn(|_| ('\0', String::new()));
         let mut run = 0;
         let mut at = 0;
-        while let Some(i) = next_special(text.as_bytes(), at) {
+        while let Some(i) = next_non_ascii(text.as_bytes(), at) {
             let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
                 break;
             };
@@ -420,7 +421,14 @@ impl<'a> Folded<'a> {
                 out.push_str(&text[run..i]);
             }
             map.push((out.len(), i, true));
-            fold_char(c, &mut out, &mut buf);
+            let slot = &mut folds[c as usize % 64];
+            if slot.0 == c {
+                out.push_str(&slot.1);
+            } else {
+                let from = out.len();
+                fold_char(c, &mut out, &mut buf);
+                *slot = (c, out[from..].to_owned());
+            }
             run = at;
         }
         if run < text.len() {
@@ -575,6 +583,56 @@ mod tests {
         let at = f.text.find("ignore").expect("the folded text reads ignore");
         let r = f.to_source(at..at + 6, src);
         assert_eq!(&src[r], "Ｉｇｎｏｒｅ");
+    }
+
+    /// Folding a text is folding each of its characters, also when the same characters come
+    /// back (the fold remembers the last ones) and when several share a slot of that memory.
+    #[test]
+    fn a_fold_is_the_fold_of_each_character() {
+        let chars: Vec<char> = ('\u{a0}'..='\u{52f}')
+            .chain('\u{1e00}'..='\u{1eff}')
+            .chain('\u{ff01}'..='\u{ff5e}')
+            .chain('\u{1d400}'..='\u{1d4ff}')
+            .chain(['東', '—', 'x', ' '])
+            .collect();
+        let mut text = String::new();
+        for round in 0..3 {
+            for (k, c) in chars.iter().enumerate() {
+                if (k + round) % 3 != 0 {
+                    text.push(*c);
+                }
+            }
+            text.push_str(" ascii ");
+        }
+        let mut want = String::new();
+        let mut buf = [0u8; 4];
+        for c in text.chars() {
+            if may_fold(c) {
+                fold_char(c, &mut want, &mut buf);
+            } else {
+                want.push(c);
+            }
+        }
+        assert_eq!(Folded::fold(&text).text, want);
+    }
+
+    #[test]
+    fn next_non_ascii_is_the_first_high_byte() {
+        let mut text: Vec<u8> = b"plain ascii text with an escape \x1b[0m and more ".repeat(5);
+        for at in [0, 1, 31, 32, 33, 63, 64, 100, text.len() - 1] {
+            let mut t = text.clone();
+            t[at] = 0xc3;
+            for from in [0, 1, at.saturating_sub(1), at, at + 1] {
+                let want = t
+                    .get(from..)
+                    .and_then(|r| r.iter().position(|&b| b >= 0x80))
+                    .map(|p| from + p);
+                assert_eq!(next_non_ascii(&t, from), want, "{at} {from}");
+            }
+        }
+        text.truncate(70);
+        assert_eq!(next_non_ascii(&text, 0), None);
+        assert_eq!(next_non_ascii(&text, 71), None);
     }
 
     #[test]

@@ -19,6 +19,10 @@ const LANE_MIN: usize = 256;
 /// Entries in the transition table: states × byte classes must stay below this (16 MiB).
 const TABLE_MAX: usize = 1 << 22;
 
+/// The fewest entries in the transition table (256 KiB), so that the scan loop is compiled for a
+/// few table sizes only ([`Keywords::lanes`]).
+const TABLE_MIN: usize = 1 << 16;
+
 /// A compiled keyword set.
 pub(crate) struct Keywords {
     /// Byte to its class: bytes that lead every state to the same next state share one.
@@ -105,8 +109,9 @@ impl Keywords {
         // Matching rows start at a power of two, so that one OR of several states tells whether
         // any of them matches. Every row must fit in the table.
         let first_match_row = (first_match_state * stride).next_power_of_two();
-        let size =
-            (first_match_row + (states.len() - first_match_state) * stride).next_power_of_two();
+        let size = (first_match_row + (states.len() - first_match_state) * stride)
+            .next_power_of_two()
+            .max(TABLE_MIN);
         if size > TABLE_MAX {
             return None;
         }
@@ -169,37 +174,86 @@ impl Keywords {
         // Every lane holds at least `quarter` bytes from its start.
         let lane = |k: usize| &text[starts[k]..starts[k] + quarter];
         let mut hits: [Vec<Hit>; LANES] = std::array::from_fn(|_| Vec::new());
-        let classes = &self.classes;
-        let table: &[u32] = &self.table;
-        let mask = table.len() - 1;
-        let first_match = self.first_match;
-        // A row offset plus a class stays inside the table (checked when it was built), so the
-        // mask never changes the index; it only spares the bounds check.
-        let step = |state: u32, b: u8| {
-            table[(state as usize + usize::from(classes[usize::from(b)])) & mask]
+        let lanes: [&[u8]; LANES] = std::array::from_fn(lane);
+        // The table's length as a constant, so that the index mask is one too (the table is a
+        // power of two long, from `TABLE_MIN` to `TABLE_MAX`).
+        let state = match self.table.len() {
+            TABLE_MIN => self.lanes::<TABLE_MIN>(lanes, &starts, &bounds, &mut hits),
+            0x2_0000 => self.lanes::<0x2_0000>(lanes, &starts, &bounds, &mut hits),
+            0x4_0000 => self.lanes::<0x4_0000>(lanes, &starts, &bounds, &mut hits),
+            0x8_0000 => self.lanes::<0x8_0000>(lanes, &starts, &bounds, &mut hits),
+            0x10_0000 => self.lanes::<0x10_0000>(lanes, &starts, &bounds, &mut hits),
+            0x20_0000 => self.lanes::<0x20_0000>(lanes, &starts, &bounds, &mut hits),
+            TABLE_MAX => self.lanes::<TABLE_MAX>(lanes, &starts, &bounds, &mut hits),
+            _ => None,
         };
-        let mut state = [self.start; LANES];
-        let lanes = lane(0).iter().zip(lane(1)).zip(lane(2)).zip(lane(3));
-        for (j, (((&b0, &b1), &b2), &b3)) in lanes.enumerate() {
-            state[0] = step(state[0], b0);
-            state[1] = step(state[1], b1);
-            state[2] = step(state[2], b2);
-            state[3] = step(state[3], b3);
-            // `first_match` is a power of two: the OR reaches it if and only if one state does.
-            if state[0] | state[1] | state[2] | state[3] >= first_match {
-                for k in 0..LANES {
-                    let end = starts[k] + j + 1;
-                    if state[k] >= first_match && end > bounds[k] {
-                        self.report(state[k], end, &mut hits[k]);
-                    }
-                }
-            }
-        }
+        let Some(state) = state else {
+            // Not reached: `Keywords::new` makes the table one of those lengths.
+            self.find_in(text, 0, self.start, 0, text.len(), out);
+            return;
+        };
         for (k, lane_hits) in hits.iter_mut().enumerate() {
             let from = starts[k] + quarter;
             self.find_in(text, bounds[k], state[k], from, bounds[k + 1], lane_hits);
             out.append(lane_hits);
         }
+    }
+
+    /// The lockstep scan of [`Keywords::find_all`] over four lanes of equal length (lane `k`
+    /// starts at text offset `starts[k]` and reports occurrences that end after `bounds[k]`);
+    /// returns each lane's last state, `None` if the table is not `N` long.
+    fn lanes<const N: usize>(
+        &self,
+        lanes: [&[u8]; LANES],
+        starts: &[usize; LANES],
+        bounds: &[usize; LANES + 1],
+        hits: &mut [Vec<Hit>; LANES],
+    ) -> Option<[u32; LANES]> {
+        // Positions at which some lane is in a matching state, with the four states, collected
+        // over a block of the lanes and reported after it: the scan loop itself calls nothing,
+        // so that its values stay in registers.
+        const BLOCK: usize = 64;
+        let mut marks = [(0usize, [0u32; LANES]); BLOCK];
+        let mut state = [self.start; LANES];
+        let table: &[u32; N] = self.table[..].try_into().ok()?;
+        let classes = &self.classes;
+        let first_match = self.first_match;
+        let [l0, l1, l2, l3] = lanes;
+        let len = l0.len().min(l1.len()).min(l2.len()).min(l3.len());
+        let (l0, l1, l2, l3) = (&l0[..len], &l1[..len], &l2[..len], &l3[..len]);
+        // A row offset plus a class stays inside the table (checked when it was built), so the
+        // mask (a constant) never changes the index; it only spares the bounds check.
+        let step = |state: u32, b: u8| {
+            table[(state as usize + usize::from(classes[usize::from(b)])) & (N - 1)]
+        };
+        let mut from = 0;
+        while from < len {
+            let to = len.min(from + BLOCK);
+            let mut count = 0;
+            for j in from..to {
+                state[0] = step(state[0], l0[j]);
+                state[1] = step(state[1], l1[j]);
+                state[2] = step(state[2], l2[j]);
+                state[3] = step(state[3], l3[j]);
+                // `first_match` is a power of two: the OR reaches it if and only if one state
+                // does.
+                if state[0] | state[1] | state[2] | state[3] >= first_match {
+                    // At most `BLOCK` marks per block: the mask never changes the index.
+                    marks[count & (BLOCK - 1)] = (j, state);
+                    count += 1;
+                }
+            }
+            for &(j, at) in &marks[..count.min(BLOCK)] {
+                for k in 0..LANES {
+                    let end = starts[k] + j + 1;
+                    if at[k] >= first_match && end > bounds[k] {
+                        self.report(at[k], end, &mut hits[k]);
+                    }
+                }
+            }
+            from = to;
+        }
+        Some(state)
     }
 
     /// Scans `text[from..to]` from `state`, reporting occurrences that end after `bound`.
@@ -291,6 +345,38 @@ mod tests {
             scanner.find_in(&text, 0, scanner.start, 0, text.len(), &mut single);
             assert!(!single.is_empty());
             assert_eq!(lanes, single, "length {len}");
+        }
+    }
+
+    /// The table `screen` scans folded text with (the secrets' keywords, the injection anchors
+    /// and `needs` words: 2^19 entries today), whose lanes run in another instance of the
+    /// lockstep loop than the small tables above.
+    static SHARED: std::sync::LazyLock<Keywords> = std::sync::LazyLock::new(|| {
+        let mut words = crate::secrets::keyword_list().to_vec();
+        words.extend_from_slice(crate::injection::ascii_anchors(true).expect("rules build"));
+        Keywords::new(&words).expect("builds")
+    });
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// The four lanes find what one scan from the start finds, on texts made of keywords,
+        /// pieces of them and separators, with keywords across the lane boundaries.
+        #[test]
+        fn lanes_find_what_one_scan_finds_in_the_shared_table(
+            pieces in proptest::collection::vec(0usize..12, 200..1500),
+        ) {
+            const PIECES: [&str; 12] = [
+                "ignore previous", "TOKEN", "api_key=", "you are now", "ghp_", " ", "\n",
+                "ign", "password", "x", "<|im_start|>", "é",
+            ];
+            let text: String = pieces.iter().map(|&i| PIECES[i]).collect();
+            let scanner = &*SHARED;
+            let mut lanes = Vec::new();
+            scanner.find_all(text.as_bytes(), &mut lanes);
+            let mut single = Vec::new();
+            scanner.find_in(text.as_bytes(), 0, scanner.start, 0, text.len(), &mut single);
+            proptest::prop_assert_eq!(lanes, single);
         }
     }
 }

@@ -12,10 +12,10 @@
 //! keywords (a table lookup per byte) finds where rules can possibly match; a rule's regex then
 //! runs only on the lines that hold one of its keywords, and key/value rules look only at each
 //! keyword occurrence. The few rules without a fixed text run only inside long runs of token
-//! characters, found by probing every 34th byte. A rule's regex is compiled the first time its
-//! keywords occur, once per process, so a short text pays only for the few rules it can
-//! trigger. Candidates are then checked against the format (boundaries, checksums,
-//! decoding) and against placeholders, references such as `${TOKEN}` ([`is_interpolation`],
+//! characters, found by looking at windows of 34 bytes from their end. A rule's regex is compiled
+//! the first time its keywords occur, once per process, so a short text pays only for the few rules
+//! it can trigger. Candidates are then checked against the format (boundaries, checksums, decoding)
+//! and against placeholders, references such as `${TOKEN}` ([`is_interpolation`],
 //! [`is_placeholder`]) and low-entropy values ([`shannon_entropy`]). Overlapping candidates are
 //! settled in favour of the most specific rule.
 //!
@@ -187,8 +187,21 @@ pub(crate) const LONG_RUN: usize = 34;
 
 /// Bytes of the runs that [`LONG_RUN`] measures.
 fn in_long_run(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
+    LONG_RUN_BYTES[usize::from(b)]
 }
+
+/// [`in_long_run`] as a table (one load per byte where [`long_runs`] walks a run):
+/// `A-Z a-z 0-9 _ . -`.
+static LONG_RUN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-');
+        b += 1;
+    }
+    table
+};
 
 /// How a rule is started.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -288,31 +301,40 @@ static ENGINE: LazyLock<Engine> = LazyLock::new(Engine::build);
 
 /// The runs of at least [`LONG_RUN`] token characters in `text`, as byte ranges.
 ///
-/// Probes every `LONG_RUN`-th byte: any such run covers one probe, so the text between probes
-/// that land outside a run is never read.
+/// Looks at windows of `LONG_RUN` bytes, as a Boyer-Moore search for a run would: the last byte
+/// of a window that is not a token character (usually a space among its last eight bytes, found
+/// in one word) means no such run starts in the window up to that byte, so the next window
+/// starts after it, and most of the text is never read.
 fn long_runs(text: &str) -> Vec<Range<usize>> {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const SPACES: u64 = 0x2020_2020_2020_2020;
     let bytes = text.as_bytes();
     let mut runs = Vec::new();
-    let mut probe = LONG_RUN - 1;
-    let mut scanned = 0;
-    while probe < bytes.len() {
-        if !in_long_run(bytes[probe]) {
-            probe += LONG_RUN;
-            continue;
+    // Every run that starts before `at` has been dealt with, and `at` is 0 or follows a byte
+    // that is not a token character: a run that starts at `at` starts there.
+    let mut at = 0;
+    while let Some(window) = bytes.get(at..at + LONG_RUN) {
+        let mut tail = [0u8; 8];
+        tail.copy_from_slice(&window[LONG_RUN - 8..]);
+        // The high bit of each byte of the last eight that is a space (exactly: no carries).
+        let v = u64::from_le_bytes(tail) ^ SPACES;
+        let spaces = !(((v & LOW7) + LOW7) | v | LOW7);
+        let last = if spaces != 0 {
+            Some(LONG_RUN - 8 + (63 - spaces.leading_zeros() as usize) / 8)
+        } else {
+            window.iter().rposition(|&b| !in_long_run(b))
+        };
+        match last {
+            Some(k) => at += k + 1,
+            None => {
+                let mut end = at + LONG_RUN;
+                while end < bytes.len() && in_long_run(bytes[end]) {
+                    end += 1;
+                }
+                runs.push(at..end);
+                at = end + 1;
+            }
         }
-        let mut start = probe;
-        while start > scanned && in_long_run(bytes[start - 1]) {
-            start -= 1;
-        }
-        let mut end = probe + 1;
-        while end < bytes.len() && in_long_run(bytes[end]) {
-            end += 1;
-        }
-        if end - start >= LONG_RUN {
-            runs.push(start..end);
-        }
-        scanned = end;
-        probe = end + LONG_RUN;
     }
     runs
 }

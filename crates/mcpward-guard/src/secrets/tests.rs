@@ -1386,3 +1386,61 @@ fn matches_survive_lane_and_line_boundaries() {
     // Ordinary words that start like a format stay quiet.
     nothing(&filler.repeat(100));
 }
+
+#[test]
+fn long_run_table_is_the_token_characters() {
+    for b in 0..=255u8 {
+        let want = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-');
+        assert_eq!(super::in_long_run(b), want, "{b}");
+    }
+}
+
+/// [`super::long_runs`] (windows skipped from their last space or other byte outside a run)
+/// finds every maximal run of token characters of [`super::LONG_RUN`] bytes or more, as a
+/// byte-by-byte scan does: texts of runs with lengths around the limit, in many alignments.
+#[test]
+fn long_runs_are_every_long_run() {
+    fn naive(text: &str) -> Vec<Range<usize>> {
+        let bytes = text.as_bytes();
+        let mut runs = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if !super::in_long_run(bytes[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && super::in_long_run(bytes[i]) {
+                i += 1;
+            }
+            if i - start >= super::LONG_RUN {
+                runs.push(start..i);
+            }
+        }
+        runs
+    }
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    for _ in 0..3000 {
+        let mut text = String::new();
+        while text.len() < 400 {
+            let len = match next(4) {
+                0 => next(8),
+                1 => 28 + next(12),
+                _ => next(40),
+            };
+            for _ in 0..len {
+                text.push(['a', 'Z', '7', '_', '.', '-'][next(6) as usize]);
+            }
+            for _ in 0..1 + next(3) {
+                text.push([' ', '\n', '/', 'é', '"'][next(5) as usize]);
+            }
+        }
+        assert_eq!(super::long_runs(&text), naive(&text), "{text:?}");
+    }
+}
