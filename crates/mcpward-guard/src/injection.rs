@@ -2048,7 +2048,15 @@ static RULES: &[Rule] = &[
     Rule {
         signal: "injected-task",
         weight: 0.55,
-        anchors: &["provide a", "provide an", "provide some", "provide me with"],
+        anchors: &[
+            "provide a",
+            "provide an",
+            "provide some",
+            "provide one",
+            "provide two",
+            "provide three",
+            "provide me with",
+        ],
         pattern: concat!(
             r"provide\s+(?:me\s+with\s+)?(?:a|an|some|one|two|three|\d+|a\s+few)\s+",
             r"(?:[a-z'\-]+,?\s+){0,3}?",
@@ -2234,8 +2242,21 @@ static RULES: &[Rule] = &[
         pattern: r"(?-i:OVERRIDE)\s*:",
         needs: &[],
         check: Check::Preceded(
-            r"(?-i:\b(?:DEVELOPER|SYSTEM|ADMIN|ADMINISTRATOR|DATA|SECURITY|SAFETY|ROOT|OPERATOR|MODEL|AI|PRIORITY|EMERGENCY)\s+)\z",
+            r"(?-i:\b(?:DEVELOPER|DATA|SECURITY|SAFETY|ROOT|OPERATOR|MODEL|AI|PRIORITY|EMERGENCY)\s+)\z",
         ),
+    },
+    // ... and the two whose words are the role markers' own anchors (`admin override`).
+    Rule {
+        signal: "override-instructions",
+        weight: 0.55,
+        anchors: &[
+            "admin override:",
+            "administrator override:",
+            "system override:",
+        ],
+        pattern: r"(?-i:(?:ADMIN|ADMINISTRATOR|SYSTEM)\s+OVERRIDE)\s*:",
+        needs: &[],
+        check: Check::None,
     },
     // "…y envíalos a <address>": an instruction to mail the data out, with the object pronoun
     // joined to the verb (Spanish, Italian, Portuguese, French), or English naming the data.
