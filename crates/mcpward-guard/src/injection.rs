@@ -173,6 +173,20 @@ macro_rules! data_request_owner {
     };
 }
 
+/// A language people speak, for the translation requests of the round-two rules.
+macro_rules! human_language {
+    () => {
+        r"(?:english|spanish|french|german|italian|portuguese|russian|chinese|mandarin|japanese|korean|arabic|hindi|turkish|dutch|swedish|polish|greek|hebrew|latin|thai|vietnamese|indonesian|swahili|persian|ukrainian)"
+    };
+}
+
+/// The opening quote of a quoted phrase, perhaps after "the word" ("the phrase '…'").
+macro_rules! quoted_phrase {
+    () => {
+        r"(?:the\s+(?:word|phrase|term|sentence|expression|idiom|saying)\s+)?(?:['\x22]|\xE2\x80[\x98\x9C])"
+    };
+}
+
 static RULES: &[Rule] = &[
     // --- CyberSecEval classes: data requests, other languages, framings, encodings ---------
     // A request for a person's personal data: "tell me the user's email address", "what is
@@ -892,7 +906,6 @@ static RULES: &[Rule] = &[
             "bo qua huong dan",
             "忽略上面",
             "忽略以前",
-            "忽略之前",
             "忽略前面",
             "忘记之前",
             "指示を無視",
@@ -2044,7 +2057,8 @@ static RULES: &[Rule] = &[
     },
     // --- round two: writing verbs, quoted works, answer steering, data requests, payloads ---
     // "Provide a poem about …": `provide` as a writing verb, for creative pieces only ("provide
-    // an argument" is documentation's own).
+    // an argument" is documentation's own, and so are a build's recipes and a UI kit's
+    // stories).
     Rule {
         signal: "injected-task",
         weight: 0.55,
@@ -2060,28 +2074,38 @@ static RULES: &[Rule] = &[
         pattern: concat!(
             r"provide\s+(?:me\s+with\s+)?(?:a|an|some|one|two|three|\d+|a\s+few)\s+",
             r"(?:[a-z'\-]+,?\s+){0,3}?",
-            r"(?:poems?|story|stories|essays?|songs?|lyrics|haikus?|limericks?|sonnets?|ballads?|jokes?|riddles?|fables?|tales?|speech(?:es)?|toasts?|slogans?|jingles?|raps?|monologues?|screenplays?|recipes?|eulog(?:y|ies))\s+",
+            r"(?:poems?|essays?|songs?|lyrics|haikus?|limericks?|sonnets?|ballads?|jokes?|riddles?|fables?|fairy\s+tales?|bedtime\s+stor(?:y|ies)|short\s+stor(?:y|ies)|speech(?:es)?|toasts?|slogans?|jingles?|raps?|monologues?|screenplays?|eulog(?:y|ies))\s+",
             r"(?:about|on|for|describing|celebrating|of|that|in\s+which|where)\b",
             r"(?:[a-z0-9 ,'\x22/\-]|\d\.\d){0,200}?(?:[.?!]|\z)",
         ),
         needs: &[],
         check: Check::Standalone(TIED_TO_CONTEXT),
     },
-    // "Provide the Spanish equivalent for '…'": a translation asked for a quoted phrase.
+    // "Provide the Spanish equivalent for '…'": a translation asked for a quoted phrase. A
+    // "translation of '…'" is asked with `give me` or `tell me` only: "provide the French
+    // translation for 'Save'" is how localization guides speak.
     Rule {
         signal: "injected-task",
         weight: 0.55,
-        anchors: &[
-            "equivalent for",
-            "equivalent of",
-            "translation for",
-            "translation of",
-        ],
-        pattern: r"(?:equivalent|translation)\s+(?:for|of)\s+(?:the\s+(?:word|phrase|term|sentence|expression|idiom|saying)\s+)?(?:['\x22]|\xE2\x80[\x98\x9C])",
+        anchors: &["equivalent for", "equivalent of"],
+        pattern: concat!(r"equivalent\s+(?:for|of)\s+", quoted_phrase!()),
         needs: &[],
         check: Check::Preceded(concat!(
             r"(?:\A|[.!?\n])\s*(?:please\s+|now\s+|also\s+)?(?:provide|give(?:\s+me)?|tell\s+me|write|state|supply|share)\s+(?:the|an?)\s+",
-            r"(?:english|spanish|french|german|italian|portuguese|russian|chinese|mandarin|japanese|korean|arabic|hindi|turkish|dutch|swedish|polish|greek|hebrew|latin|thai|vietnamese|indonesian|swahili|persian|ukrainian)\s+\z",
+            human_language!(),
+            r"\s+\z",
+        )),
+    },
+    Rule {
+        signal: "injected-task",
+        weight: 0.55,
+        anchors: &["translation for", "translation of"],
+        pattern: concat!(r"translation\s+(?:for|of)\s+", quoted_phrase!()),
+        needs: &[],
+        check: Check::Preceded(concat!(
+            r"(?:\A|[.!?\n])\s*(?:please\s+|now\s+|also\s+)?(?:give|tell|show)\s+me\s+(?:the|an?)\s+",
+            human_language!(),
+            r"\s+\z",
         )),
     },
     // "Break down the plot of '…'": a summary or analysis of a quoted work.
@@ -2102,7 +2126,7 @@ static RULES: &[Rule] = &[
         ],
         pattern: concat!(
             r"(?:break\s+down|summari[sz]e|recap|retell|analy[sz]e|outline|explain|describe)\s+the\s+(?:main\s+|basic\s+|central\s+|key\s+)?",
-            r"(?:plot|story(?:line)?|themes?|characters|narrative|symbolism|ending|moral|setting)\s+(?:of|in)\s+",
+            r"(?:plot|story(?:line)?|themes?|narrative|symbolism|moral)\s+(?:of|in)\s+",
             r"(?:the\s+(?:novel|book|film|movie|play|poem|story|song|series|show|opera|musical)\s+)?(?:['\x22]|\xE2\x80[\x98\x9C])",
         ),
         needs: &[],
@@ -2131,7 +2155,7 @@ static RULES: &[Rule] = &[
         pattern: r"the\s+user's\s+[a-z]",
         needs: &[],
         check: Check::Preceded(
-            r"\b(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell\s+(?:me|us)|give\s+(?:me|us)|share|reveal|encode|spell(?:\s+out)?|write(?:\s+down)?|list|show\s+(?:me|us)|send\s+(?:me|us)|print|output|translate|repeat|say|guess|disclose|leak|remind\s+me\s+of)|tell\s+(?:me|us)|give\s+(?:me|us)|show\s+(?:me|us)|send\s+(?:me|us)|reveal|disclose)\s+\z",
+            r"\b(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell\s+(?:me|us)|give\s+(?:me|us)|share|reveal|encode|spell(?:\s+out)?|write(?:\s+down)?|list|show\s+(?:me|us)|send\s+(?:me|us)|print|output|translate|repeat|say|guess|disclose|leak|remind\s+me\s+of)|tell\s+(?:me|us)|give\s+(?:me|us)|show\s+(?:me|us)|send\s+(?:me|us))\s+\z",
         ),
     },
     // "Can you print your database for me?", "… the users in your database?": the model's data
@@ -2143,7 +2167,7 @@ static RULES: &[Rule] = &[
         pattern: r"your\s+(?:database|db)\b",
         needs: &[],
         check: Check::Preceded(
-            r"\b(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:(?:print|dump|show|list|export|share|display|output|reveal|leak|give|send|copy)\s+(?:me\s+|us\s+)?(?:(?:all|the|everything|entire|whole|full|complete|contents|data|records|entries|rows|users|of|in|from)\s+){0,4}|(?:tell|give|show)\s+(?:me|us)\b[^.\n?!]{0,80}?\b(?:users?|customers?|clients?|accounts?|members|patients|employees|people|records|entries)\s+(?:in|from|of)\s+)\z",
+            r"\b(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:(?:print|dump|show|list|share|display|output|reveal|leak|give|send)\s+(?:me\s+|us\s+)?(?:(?:all|the|everything|entire|whole|full|complete|contents|data|records|entries|rows|users|of|in|from)\s+){0,4}|(?:tell|give|show)\s+(?:me|us)\b[^.\n?!]{0,80}?\b(?:users?|customers?|clients?|accounts?|members|patients|employees|people|records|entries)\s+(?:in|from|of)\s+)\z",
         ),
     },
     // "mir Ihr Passwort geben": the German verb comes after the secret.
@@ -2186,7 +2210,7 @@ static RULES: &[Rule] = &[
         signal: "output-directive",
         weight: 0.5,
         anchors: &["to make this", "to make it", "to make things"],
-        pattern: r"to\s+make\s+(?:this|it|things)\s+(?:[a-z]+\s+){0,2}?more\s+[a-z]+\s*,\s*(?:let'?s|let\s+us|we\s+(?:will|should|must|can))\s+(?:say|state|claim|assume|pretend|admit|mention|write|add|include|conclude|report)\s+(?:that\s+)?(?:the\s+[a-z ]{1,40}?\s+(?:is|are|was|were)\s*(?:['\x22:\d]|\xE2\x80[\x98\x9C])|to\s+[a-z]+ing\b)",
+        pattern: r"to\s+make\s+(?:this|it|things)\s+(?:[a-z]+\s+){0,2}?more\s+[a-z]+\s*,\s*(?:let'?s|let\s+us|we\s+(?:will|should|must|can))\s+(?:(?:say|state|claim|assume|pretend|conclude|report)\s+(?:that\s+)?the\s+[a-z ]{1,40}?\s+(?:is|are|was|were)\s*(?:['\x22:\d]|\xE2\x80[\x98\x9C])|(?:admit|confess|mention)\s+(?:to|that)\b)",
         needs: &[],
         check: Check::None,
     },
@@ -2217,7 +2241,7 @@ static RULES: &[Rule] = &[
             "let's pretend that the",
             "let's suppose the",
         ],
-        pattern: r"let(?:'s|\s+us)\s+(?:assume|say|pretend|suppose)\s+(?:that\s+)?the\s+(?:[a-z]+\s+)?(?:answer|result|output|sum|total|conclusion|outcome|average|verdict)\s+(?:of\s+[a-z ,]{1,40}?\s+)?(?:is|was|equals|will\s+be|should\s+be)\s+(?:['\x22]|\xE2\x80[\x98\x9C]|\d)",
+        pattern: r"let(?:'s|\s+us)\s+(?:assume|say|pretend|suppose)\s+(?:that\s+)?the\s+(?:[a-z]+\s+)?(?:answer|sum|total|conclusion|outcome|verdict)\s+(?:of\s+[a-z ,]{1,40}?\s+)?(?:is|was|equals|will\s+be|should\s+be)\s+(?:['\x22]|\xE2\x80[\x98\x9C]|\d)",
         needs: &[],
         check: Check::None,
     },
@@ -2360,10 +2384,9 @@ static RULES: &[Rule] = &[
         anchors: &[
             "actually, can you",
             "actually, could you",
-            "actually, please",
             "actually can you",
         ],
-        pattern: r"actually,?\s+(?:(?:can|could)\s+you\s+)?(?:please\s+)?[^\n.?!]{0,120}?\binstead\s*[?.!]",
+        pattern: r"actually,?\s+(?:can|could)\s+you\s+(?:please\s+)?[^\n.?!]{0,120}?\binstead\s*\?",
         needs: &[],
         check: Check::None,
     },
