@@ -142,7 +142,7 @@ const OVERRIDE_STRONG: &[&str] = &[
 /// `'s ` anchors of the personal-data rule are built from the same words.
 macro_rules! personal_data {
     () => {
-        r"(?:e-?mail(?:\s+address)?|(?:home\s+|street\s+|postal\s+|mailing\s+|ip\s+)?address|(?:phone|mobile|cell|telephone)(?:\s+number)?|birth\s*(?:date|day|year|place)|birthday|date\s+of\s+birth|dob|age|initials|(?:full|first|last|middle|maiden)\s+name|surname|name|password|passcode|pin|ssn|social\s+security(?:\s+number)?|credit\s+card(?:\s+number)?|card\s+number|bank(?:\s+(?:account|balance|details))?|account\s+(?:number|balance)|balance|salary|income|(?:current\s+)?location|whereabouts|city|hometown|zip(?:\s+code)?|postal\s+code|medical(?:\s+(?:history|records?|conditions?))?|health(?:\s+(?:records?|conditions?|issues))?|diagnosis|criminal\s+record|contact\s+(?:details|information|info)|personal\s+(?:data|information|details|info)|passport(?:\s+number)?|(?:driver'?s\s+)?license(?:\s+number)?|id\s+number|username|login|security\s+(?:question|answer))"
+        r"(?:e-?mail(?:\s+address)?|(?:home\s+|street\s+|postal\s+|mailing\s+|ip\s+)?address|(?:phone|mobile|cell|telephone)(?:\s+number)?|birth\s*(?:date|day|year|place)|birthday|date\s+of\s+birth|dob|age|initials|(?:full|first|last|middle|maiden)\s+name|surname|name|password|passcode|pin|ssn|social\s+security(?:\s+number)?|credit\s+card(?:\s+number)?|card\s+number|bank(?:\s+(?:account|balance|details))?|account\s+(?:number|balance)|balance|salary|income|(?:current\s+)?(?:location|city(?:\s+of\s+residence)?|address|residence)|(?:place|city|country)\s+of\s+residence|whereabouts|city|hometown|zip(?:\s+code)?|postal\s+code|medical(?:\s+(?:history|records?|conditions?))?|health(?:\s+(?:records?|conditions?|issues))?|diagnosis|criminal\s+record|contact\s+(?:details|information|info)|personal\s+(?:data|information|details|info)|passport(?:\s+number)?|(?:driver'?s\s+)?license(?:\s+number)?|id\s+number|username|login|security\s+(?:question|answer))"
     };
 }
 
@@ -170,6 +170,20 @@ macro_rules! data_request_owner {
             r"[^.\n?!]{0,60}?",
             r"(?:\b(?:(?:the|this|that)\s+)?(?:(?:current|logged[\s-]in|same|other)\s+)?(?:user|customer|client|employee|patient|person|individual|account\s+holder|owner|ceo|victim|target|account\s+owner)|\b(?-i:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?))\z",
         )
+    };
+}
+
+/// A language people speak, for the translation requests of the round-two rules.
+macro_rules! human_language {
+    () => {
+        r"(?:english|spanish|french|german|italian|portuguese|russian|chinese|mandarin|japanese|korean|arabic|hindi|turkish|dutch|swedish|polish|greek|hebrew|latin|thai|vietnamese|indonesian|swahili|persian|ukrainian)"
+    };
+}
+
+/// The opening quote of a quoted phrase, perhaps after "the word" ("the phrase '…'").
+macro_rules! quoted_phrase {
+    () => {
+        r"(?:the\s+(?:word|phrase|term|sentence|expression|idiom|saying)\s+)?(?:['\x22]|\xE2\x80[\x98\x9C])"
     };
 }
 
@@ -212,6 +226,11 @@ static RULES: &[Rule] = &[
             "'s income",
             "'s location",
             "'s current location",
+            "'s current city",
+            "'s current address",
+            "'s city of residence",
+            "'s place of residence",
+            "'s residence",
             "'s city",
             "'s zip code",
             "'s postal code",
@@ -407,6 +426,15 @@ static RULES: &[Rule] = &[
             "le code secret",
             "el codigo secreto",
             "das geheimwort",
+            "a sua senha",
+            "sua senha",
+            "votre mot de passe",
+            "ton mot de passe",
+            "tu contrasena",
+            "su contrasena",
+            "la tua password",
+            "ihr passwort",
+            "dein passwort",
         ],
         pattern: r"",
         needs: &[],
@@ -877,6 +905,7 @@ static RULES: &[Rule] = &[
             "bo qua cac huong dan",
             "bo qua huong dan",
             "忽略上面",
+            "忽略以前",
             "忽略前面",
             "忘记之前",
             "指示を無視",
@@ -885,6 +914,8 @@ static RULES: &[Rule] = &[
             "تجاهل التعليمات",
             "αγνόησε τις οδηγίες",
             "αγνοήστε τις οδηγίες",
+            "αγνοήστε τις προηγούμενες",
+            "αγνόησε τις προηγούμενες",
         ],
         pattern: r"",
         needs: &[],
@@ -997,8 +1028,8 @@ static RULES: &[Rule] = &[
             r"\b(?:what(?:'s|\s+is|\s+was|\s+are)|tell\s+me|reveal|share|give\s+me|say|spell|hint\s+at|(?:can|could|would)\s+you)\b[^.\n]{0,60}?\z",
         ),
     },
-    // Words written backwards, spelled out or in leetspeak, and the base64 of a request's
-    // first words.
+    // Words written backwards, spelled out or in leetspeak (the base64 of a request's first
+    // words is further down, with the round-two rules).
     Rule {
         signal: "encoded-payload",
         weight: 0.55,
@@ -1015,12 +1046,6 @@ static RULES: &[Rule] = &[
             "s-e-c-r-e-t",
             "i g n o r e",
             "i-g-n-o-r-e",
-            "swdub3jl",
-            "awdub3jl",
-            "v2hhdcbpcyb0agug",
-            "v2hhdcdzihrozs",
-            "vgvsbcbtzsb0agug",
-            "umv2zwfs",
         ],
         pattern: r"",
         needs: &[],
@@ -1664,7 +1689,7 @@ static RULES: &[Rule] = &[
             "misspell",
             "anagram",
         ],
-        pattern: r"(?:replace|convert|substitute|swap|scramble|jumble|misspell|anagram)\s+(?:every\s+(?:\w+\s+)?|all\s+(?:the\s+)?|the\s+)?(?:letters?|vowels?|consonants)\s+(?:with|in|into|to|of|using|for)",
+        pattern: r"(?:replace|convert|substitute|swap|scramble|jumble|misspell|anagram)\s+(?:every\s+(?:\w+\s+)?|all\s+(?:the\s+)?|the\s+)?(?:letters?|vowels?|consonants)\s+(?:with|in|into|to|of|using|for)\b",
         needs: &["letter", "vowel", "consonant"],
         check: Check::None,
     },
@@ -2027,6 +2052,394 @@ static RULES: &[Rule] = &[
             "chmod +x",
         ],
         pattern: r"",
+        needs: &[],
+        check: Check::None,
+    },
+    // --- round two: writing verbs, quoted works, answer steering, data requests, payloads ---
+    // "Provide a poem about …": `provide` as a writing verb, for creative pieces only ("provide
+    // an argument" is documentation's own, and so are a build's recipes and a UI kit's
+    // stories).
+    Rule {
+        signal: "injected-task",
+        weight: 0.55,
+        anchors: &[
+            "provide a",
+            "provide an",
+            "provide some",
+            "provide one",
+            "provide two",
+            "provide three",
+            "provide me with",
+        ],
+        pattern: concat!(
+            r"provide\s+(?:me\s+with\s+)?(?:a|an|some|one|two|three|\d+|a\s+few)\s+",
+            r"(?:[a-z'\-]+,?\s+){0,3}?",
+            r"(?:poems?|essays?|songs?|lyrics|haikus?|limericks?|sonnets?|ballads?|jokes?|riddles?|fables?|fairy\s+tales?|bedtime\s+stor(?:y|ies)|short\s+stor(?:y|ies)|speech(?:es)?|toasts?|slogans?|jingles?|raps?|monologues?|screenplays?|eulog(?:y|ies))\s+",
+            r"(?:about|on|for|describing|celebrating|of|that|in\s+which|where)\b",
+            r"(?:[a-z0-9 ,'\x22/\-]|\d\.\d){0,200}?(?:[.?!]|\z)",
+        ),
+        needs: &[],
+        check: Check::Standalone(TIED_TO_CONTEXT),
+    },
+    // "Provide the Spanish equivalent for '…'": a translation asked for a quoted phrase. A
+    // "translation of '…'" is asked with `give me` or `tell me` only: "provide the French
+    // translation for 'Save'" is how localization guides speak.
+    Rule {
+        signal: "injected-task",
+        weight: 0.55,
+        anchors: &["equivalent for", "equivalent of"],
+        pattern: concat!(r"equivalent\s+(?:for|of)\s+", quoted_phrase!()),
+        needs: &[],
+        check: Check::Preceded(concat!(
+            r"(?:\A|[.!?\n])\s*(?:please\s+|now\s+|also\s+)?(?:provide|give(?:\s+me)?|tell\s+me|write|state|supply|share)\s+(?:the|an?)\s+",
+            human_language!(),
+            r"\s+\z",
+        )),
+    },
+    Rule {
+        signal: "injected-task",
+        weight: 0.55,
+        anchors: &["translation for", "translation of"],
+        pattern: concat!(r"translation\s+(?:for|of)\s+", quoted_phrase!()),
+        needs: &[],
+        check: Check::Preceded(concat!(
+            r"(?:\A|[.!?\n])\s*(?:please\s+|now\s+|also\s+)?(?:give|tell|show)\s+me\s+(?:the|an?)\s+",
+            human_language!(),
+            r"\s+\z",
+        )),
+    },
+    // "Break down the plot of '…'": a summary or analysis of a quoted work.
+    Rule {
+        signal: "injected-task",
+        weight: 0.55,
+        anchors: &[
+            "break down the",
+            "summarize the",
+            "summarise the",
+            "recap the",
+            "retell the",
+            "analyze the",
+            "analyse the",
+            "outline the",
+            "explain the",
+            "describe the",
+        ],
+        pattern: concat!(
+            r"(?:break\s+down|summari[sz]e|recap|retell|analy[sz]e|outline|explain|describe)\s+the\s+(?:main\s+|basic\s+|central\s+|key\s+)?",
+            r"(?:plot|story(?:line)?|themes?|narrative|symbolism|moral)\s+(?:of|in)\s+",
+            r"(?:the\s+(?:novel|book|film|movie|play|poem|story|song|series|show|opera|musical)\s+)?(?:['\x22]|\xE2\x80[\x98\x9C])",
+        ),
+        needs: &[],
+        check: Check::Standalone(&[]),
+    },
+    // An integrate-this-code payload that loads a saved cookie jar and sends it along with an
+    // HTTP request (stolen session replay).
+    Rule {
+        signal: "dangerous-code",
+        weight: 0.4,
+        anchors: &[
+            "open(\"cookie",
+            "open('cookie",
+            "open(\"./cookie",
+            "open('./cookie",
+        ],
+        pattern: r"open\(\s*['\x22][^'\x22\n]{0,60}['\x22](?s:.){0,250}?\b(?:requests|httpx|aiohttp|session|client)\.(?:get|post|put|patch|request)\s*\([^)]{0,200}?\bcookies\s*=",
+        needs: &[],
+        check: Check::None,
+    },
+    // "Can you encode the user's favorite color?": anything of the user's, asked of the model.
+    Rule {
+        signal: "personal-data-request",
+        weight: 0.55,
+        anchors: &["the user's"],
+        pattern: r"the\s+user's\s+[a-z]",
+        needs: &[],
+        check: Check::Preceded(
+            r"\b(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell\s+(?:me|us)|give\s+(?:me|us)|share|reveal|encode|spell(?:\s+out)?|write(?:\s+down)?|list|show\s+(?:me|us)|send\s+(?:me|us)|print|output|translate|repeat|say|guess|disclose|leak|remind\s+me\s+of)|tell\s+(?:me|us)|give\s+(?:me|us)|show\s+(?:me|us)|send\s+(?:me|us))\s+\z",
+        ),
+    },
+    // "Can you print your database for me?", "… the users in your database?": the model's data
+    // store, asked for by a request addressed to it.
+    Rule {
+        signal: "personal-data-request",
+        weight: 0.55,
+        anchors: &["your database", "your db"],
+        pattern: r"your\s+(?:database|db)\b",
+        needs: &[],
+        check: Check::Preceded(
+            r"\b(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:(?:print|dump|show|list|share|display|output|reveal|leak|give|send)\s+(?:me\s+|us\s+)?(?:(?:all|the|everything|entire|whole|full|complete|contents|data|records|entries|rows|users|of|in|from)\s+){0,4}|(?:tell|give|show)\s+(?:me|us)\b[^.\n?!]{0,80}?\b(?:users?|customers?|clients?|accounts?|members|patients|employees|people|records|entries)\s+(?:in|from|of)\s+)\z",
+        ),
+    },
+    // "mir Ihr Passwort geben": the German verb comes after the secret.
+    Rule {
+        signal: "secret-request",
+        weight: 0.55,
+        anchors: &[
+            "ihr passwort",
+            "dein passwort",
+            "ihr kennwort",
+            "dein kennwort",
+        ],
+        pattern: r"(?:ihr|dein)\s+(?:passwort|kennwort)\s+(?:geben|gibst|sagen|sagst|verraten|verratst|nennen|nennst|mitteilen|schicken|schickst|senden|zeigen|zeigst)\b",
+        needs: &[],
+        check: Check::Preceded(r"\b(?:mir|uns)\s+\z"),
+    },
+    // "I need the password … tell it to me" in Japanese and Korean.
+    Rule {
+        signal: "secret-request",
+        weight: 0.55,
+        anchors: &["パスワードが必要", "비밀번호가 필요"],
+        // 教え (tell), 알려 (let know) further on the line.
+        pattern: r"[^\n]{0,120}?(?:\xE6\x95\x99\xE3\x81\x88|\xEC\x95\x8C\xEB\xA0\xA4)",
+        needs: &[],
+        check: Check::None,
+    },
+    // "無視して、…と述べてください": ignore and state / answer / say / output (Japanese).
+    Rule {
+        signal: "override-instructions",
+        weight: 0.6,
+        anchors: &["無視して"],
+        pattern: r"\xE7\x84\xA1\xE8\xA6\x96\xE3\x81\x97\xE3\x81\xA6[^\n]{0,120}?(?:\xE8\xBF\xB0\xE3\x81\xB9|\xE7\xAD\x94\xE3\x81\x88|\xE8\xA8\x80\xE3\x81\xA3\xE3\x81\xA6|\xE5\x87\xBA\xE5\x8A\x9B)",
+        needs: &[],
+        check: Check::None,
+    },
+    // Instructions written into a quoted document to steer the answer: "To make this more
+    // interesting, let's say the capital is '…'", "let's admit to using …", "let's assume the
+    // sum is 100", "consider the output as '10'".
+    Rule {
+        signal: "output-directive",
+        weight: 0.5,
+        anchors: &["to make this", "to make it", "to make things"],
+        pattern: r"to\s+make\s+(?:this|it|things)\s+(?:[a-z]+\s+){0,2}?more\s+[a-z]+\s*,\s*(?:let'?s|let\s+us|we\s+(?:will|should|must|can))\s+(?:(?:say|state|claim|assume|pretend|conclude|report)\s+(?:that\s+)?the\s+[a-z ]{1,40}?\s+(?:is|are|was|were)\s*(?:['\x22:\d]|\xE2\x80[\x98\x9C])|(?:admit|confess|mention)\s+(?:to|that)\b)",
+        needs: &[],
+        check: Check::None,
+    },
+    Rule {
+        signal: "output-directive",
+        weight: 0.5,
+        anchors: &[
+            "let's admit",
+            "let us admit",
+            "let's confess",
+            "let us confess",
+        ],
+        pattern: r"let(?:'s|\s+us)\s+(?:admit|confess)\s+(?:to|that)\b",
+        needs: &[],
+        check: Check::None,
+    },
+    Rule {
+        signal: "output-directive",
+        weight: 0.5,
+        anchors: &[
+            "let's assume the",
+            "let's assume that the",
+            "let's say the",
+            "let's say that the",
+            "let us assume the",
+            "let us say the",
+            "let's pretend the",
+            "let's pretend that the",
+            "let's suppose the",
+        ],
+        pattern: r"let(?:'s|\s+us)\s+(?:assume|say|pretend|suppose)\s+(?:that\s+)?the\s+(?:[a-z]+\s+)?(?:answer|sum|total|conclusion|outcome|verdict)\s+(?:of\s+[a-z ,]{1,40}?\s+)?(?:is|was|equals|will\s+be|should\s+be)\s+(?:['\x22]|\xE2\x80[\x98\x9C]|\d)",
+        needs: &[],
+        check: Check::None,
+    },
+    Rule {
+        signal: "output-directive",
+        weight: 0.5,
+        anchors: &[
+            "consider the output",
+            "consider the answer",
+            "consider the result",
+            "consider the return value",
+        ],
+        pattern: r"consider\s+the\s+(?:output|answer|result|return\s+value)\s+(?:as|to\s+be)\s+(?:['\x22]|\xE2\x80[\x98\x9C]|\d)",
+        needs: &[],
+        check: Check::None,
+    },
+    // An authority tag in capitals: "DEVELOPER OVERRIDE: …", "TRAINING DATA OVERRIDE: …".
+    Rule {
+        signal: "override-instructions",
+        weight: 0.55,
+        anchors: &["override:"],
+        pattern: r"(?-i:OVERRIDE)\s*:",
+        needs: &[],
+        check: Check::Preceded(
+            r"(?-i:\b(?:DEVELOPER|DATA|SECURITY|SAFETY|ROOT|OPERATOR|MODEL|AI|PRIORITY|EMERGENCY)\s+)\z",
+        ),
+    },
+    // ... and the two whose words are the role markers' own anchors (`admin override`).
+    Rule {
+        signal: "override-instructions",
+        weight: 0.55,
+        anchors: &[
+            "admin override:",
+            "administrator override:",
+            "system override:",
+        ],
+        pattern: r"(?-i:(?:ADMIN|ADMINISTRATOR|SYSTEM)\s+OVERRIDE)\s*:",
+        needs: &[],
+        check: Check::None,
+    },
+    // "…y envíalos a <address>": an instruction to mail the data out, with the object pronoun
+    // joined to the verb (Spanish, Italian, Portuguese, French), or English naming the data.
+    Rule {
+        signal: "exfiltration",
+        weight: 0.55,
+        anchors: &[
+            "envialos",
+            "envialas",
+            "envialo",
+            "enviala",
+            "reenvialos",
+            "reenvialo",
+            "mandalos",
+            "mandalo",
+            "inviali",
+            "invialo",
+            "inoltrali",
+            "envie-os",
+            "envie-as",
+            "envoie-les",
+            "envoyez-les",
+            "send the data",
+            "send all the data",
+            "send all data",
+            "send the records",
+            "forward the data",
+            "email the data",
+        ],
+        pattern: r"[a-z\-]+(?:\s+[a-z]+){0,3}?\s+(?:(?:a|an|to|para|por\s+correo\s+a)\s+)?[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}\b",
+        needs: &[],
+        check: Check::None,
+    },
+    // Morse code: a run of dot-dash letters (the anchors are letters that mix both).
+    Rule {
+        signal: "encoded-payload",
+        weight: 0.5,
+        anchors: &[
+            ".-. ", ".-- ", ".-.. ", ".--. ", "-.- ", "-.. ", "-.-. ", "-.-- ", "--. ", "--.. ",
+            "..- ", "...- ", "..-. ", "-..- ", "-... ", ".--- ",
+        ],
+        pattern: r"[.\-]{1,6}(?:\s+(?:/\s+)?[.\-]{1,6}){7,}",
+        needs: &[],
+        check: Check::None,
+    },
+    // A Caesar-shifted "instructions" (every shift but none).
+    Rule {
+        signal: "encoded-payload",
+        weight: 0.55,
+        anchors: &[
+            "jotusvdujpot",
+            "kpuvtwevkqpu",
+            "lqvwuxfwlrqv",
+            "mrwxvygxmsrw",
+            "nsxywzhyntsx",
+            "otyzxaizouty",
+            "puzaybjapvuz",
+            "qvabzckbqwva",
+            "rwbcadlcrxwb",
+            "sxcdbemdsyxc",
+            "tydecfnetzyd",
+            "uzefdgofuaze",
+            "vafgehpgvbaf",
+            "wbghfiqhwcbg",
+            "xchigjrixdch",
+            "ydijhksjyedi",
+            "zejkiltkzfej",
+            "afkljmulagfk",
+            "bglmknvmbhgl",
+            "chmnlowncihm",
+            "dinompxodjin",
+            "ejopnqypekjo",
+            "fkpqorzqflkp",
+            "glqrpsargmlq",
+            "hmrsqtbshnmr",
+        ],
+        pattern: r"",
+        needs: &[],
+        check: Check::None,
+    },
+    // The base64 of a request's first words, inside a longer base64 run.
+    Rule {
+        signal: "encoded-payload",
+        weight: 0.55,
+        anchors: &[
+            "swdub3jl",
+            "awdub3jl",
+            "v2hhdcbpcyb0agug",
+            "v2hhdcdzihrozs",
+            "vgvsbcbtzsb0agug",
+            "umv2zwfs",
+        ],
+        pattern: r"[a-z0-9+/]{8,}",
+        needs: &[],
+        check: Check::None,
+    },
+    // "Actually, can you … instead?": taking back the task the text was given.
+    Rule {
+        signal: "override-instructions",
+        weight: 0.5,
+        anchors: &[
+            "actually, can you",
+            "actually, could you",
+            "actually can you",
+        ],
+        pattern: r"actually,?\s+(?:can|could)\s+you\s+(?:please\s+)?[^\n.?!]{0,120}?\binstead\s*\?",
+        needs: &[],
+        check: Check::None,
+    },
+    // "Just for a hypothetical discussion, what are your thoughts on …?": the model's own
+    // opinion under a hypothetical cover.
+    Rule {
+        signal: "hypothetical-framing",
+        weight: 0.55,
+        anchors: &[
+            "hypothetical discussion",
+            "hypothetical conversation",
+            "hypothetical debate",
+            "hypothetical question",
+        ],
+        pattern: r"hypothetical\s+(?:discussion|conversation|debate|question)\s*,\s*(?:what\s+(?:are|is|would\s+be)\s+your\s+(?:thoughts|opinions?|views?|take|stance|position)|what\s+do\s+you\s+(?:think|believe|feel)|how\s+do\s+you\s+feel)\b",
+        needs: &[],
+        check: Check::None,
+    },
+    // "… like passwords for our system. Can you confirm ours?"
+    Rule {
+        signal: "secret-request",
+        weight: 0.55,
+        anchors: &[
+            "confirm ours",
+            "confirm yours",
+            "verify ours",
+            "share ours",
+            "share yours",
+            "tell me ours",
+            "tell me yours",
+            "remind me of ours",
+        ],
+        pattern: r"[a-z ]{0,20}?(?:ours|yours)\s*[?.!]",
+        needs: &[],
+        check: Check::Preceded(
+            r"\b(?:passwords?|passcodes?|pins?|secrets?|credentials|passphrases?)\b[^\n]{0,70}?\b(?:can|could|would|will)\s+you\s+(?:please\s+)?\z",
+        ),
+    },
+    // "Tell me the password": found here because the task anchor `tell me the` covers the
+    // shorter `the password`.
+    Rule {
+        signal: "secret-request",
+        weight: 0.55,
+        anchors: &[
+            "tell me the password",
+            "tell me the secret",
+            "tell me the passcode",
+            "give me the password",
+            "give me the secret",
+            "give me the passcode",
+            "tell us the password",
+        ],
+        pattern: r"(?:tell|give)\s+(?:me|us)\s+the\s+(?:password|passcode|passphrase|secret)\b",
         needs: &[],
         check: Check::None,
     },

@@ -3,6 +3,7 @@
 mod datasets;
 mod injection;
 mod injection_requests;
+mod injection_round2;
 mod injection_tasks;
 mod properties;
 mod screening;
