@@ -3339,13 +3339,22 @@ impl View<'_> {
         let from = start.saturating_sub(80);
         let mut before = trim_blanks(&self.bytes[from..start]);
         for _ in 0..3 {
-            let Some(rest) = OPENERS.iter().find_map(|o| {
-                let n = o.len();
-                (before.len() >= n
-                    && before[before.len() - n..].eq_ignore_ascii_case(o.as_bytes())
-                    && (before.len() == n || !is_word(before[before.len() - n - 1])))
-                .then(|| &before[..before.len() - n])
-            }) else {
+            // Every opener ends in a letter: compare only those ending in this one.
+            let Some(&last) = before.last().filter(|b| b.is_ascii_alphabetic()) else {
+                break;
+            };
+            let last = last.to_ascii_lowercase();
+            let Some(rest) = OPENERS
+                .iter()
+                .filter(|o| o.as_bytes().last() == Some(&last))
+                .find_map(|o| {
+                    let n = o.len();
+                    (before.len() >= n
+                        && before[before.len() - n..].eq_ignore_ascii_case(o.as_bytes())
+                        && (before.len() == n || !is_word(before[before.len() - n - 1])))
+                    .then(|| &before[..before.len() - n])
+                })
+            else {
                 break;
             };
             before = trim_blanks(rest);
@@ -3455,6 +3464,17 @@ fn detect_with(
             if !rule.needs.is_empty() && !found.needs.in_window(start, view.bytes.len()) {
                 continue;
             }
+            // Where the match may start is known before the pattern runs: a rule that must
+            // start a line or a sentence is done without running its pattern when it does not
+            // (most anchor hits of those rules, in prose).
+            let placed = match rule.check {
+                Check::LineStart => view.at_line_start(start),
+                Check::Standalone(_) => view.starts_sentence(start),
+                _ => true,
+            };
+            if !placed {
+                continue;
+            }
             let end = match &det.patterns[r] {
                 None => {
                     let last = view.bytes[m_end - 1];
@@ -3485,7 +3505,8 @@ fn detect_with(
                         None => false,
                     }
                 }
-                Check::LineStart => view.at_line_start(start),
+                // Checked before the pattern ran.
+                Check::LineStart => true,
                 Check::NotBefore(words) => {
                     let next = view.next_word(end);
                     !words
@@ -3493,9 +3514,8 @@ fn detect_with(
                         .any(|w| w.as_bytes().eq_ignore_ascii_case(next))
                 }
                 Check::AfterRequest => det.request.is_match(view.sentence_before(start)),
-                Check::Standalone(words) => {
-                    view.starts_sentence(start) && !holds_word(&view.bytes[start..end], words)
-                }
+                // Its sentence start was checked before the pattern ran.
+                Check::Standalone(words) => !holds_word(&view.bytes[start..end], words),
             };
             if !ok {
                 continue;
