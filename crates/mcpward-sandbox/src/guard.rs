@@ -466,14 +466,7 @@ impl Guard {
                 .await
                 .map_err(|e| Refusal::Http(e.to_string()))?;
             let driver = tokio::spawn(conn);
-            let target = match url.query() {
-                Some(q) => format!("{}?{q}", url.path()),
-                None => url.path().to_owned(),
-            };
-            let authority = match url.port() {
-                Some(p) => format!("{}:{p}", url.host_str().unwrap_or_default()),
-                None => url.host_str().unwrap_or_default().to_owned(),
-            };
+            let (target, authority) = request_target(&url);
             let request = hyper::Request::get(target)
                 .header(hyper::header::HOST, authority)
                 .header(hyper::header::CONNECTION, "close")
@@ -522,6 +515,20 @@ impl Guard {
             });
         }
     }
+}
+
+/// An HTTP/1.1 request's origin-form target (`/path?query`) and `Host` value (`host[:port]`)
+/// for `url`.
+pub fn request_target(url: &Url) -> (String, String) {
+    let target = match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    };
+    let authority = match url.port() {
+        Some(p) => format!("{}:{p}", url.host_str().unwrap_or_default()),
+        None => url.host_str().unwrap_or_default().to_owned(),
+    };
+    (target, authority)
 }
 
 #[cfg(test)]

@@ -353,14 +353,7 @@ impl Client {
         accept: &'static str,
         body: Option<&Value>,
     ) -> Result<Request<Full<Bytes>>, String> {
-        let target = match url.query() {
-            Some(q) => format!("{}?{q}", url.path()),
-            None => url.path().to_owned(),
-        };
-        let authority = match url.port() {
-            Some(p) => format!("{}:{p}", url.host_str().unwrap_or_default()),
-            None => url.host_str().unwrap_or_default().to_owned(),
-        };
+        let (target, authority) = mcpward_sandbox::guard::request_target(url);
         let mut builder = Request::builder()
             .method(method)
             .uri(target)
