@@ -212,6 +212,17 @@ impl Drop for Conn {
     }
 }
 
+/// The transport a conversation runs over.
+enum Channel<'a> {
+    /// Streamable HTTP: each request is a POST answered by JSON or an event stream.
+    Streamable,
+    /// HTTP+SSE: requests are POSTed to `endpoint`, answers arrive on `events`.
+    Legacy {
+        events: &'a mut EventStream,
+        endpoint: &'a Url,
+    },
+}
+
 /// One server's client. It holds expanded header values: no `Debug`.
 struct Client {
     url: Url,
@@ -386,18 +397,36 @@ impl Client {
     // --- Streamable HTTP -----------------------------------------------------------------------
 
     async fn converse(&mut self, stage: &mut &'static str) -> Result<Vec<Value>, String> {
+        self.list_over(Channel::Streamable, stage).await
+    }
+
+    /// The conversation both transports hold: `initialize`, `notifications/initialized`, then
+    /// `tools/list` page by page.
+    async fn list_over(
+        &mut self,
+        mut channel: Channel<'_>,
+        stage: &mut &'static str,
+    ) -> Result<Vec<Value>, String> {
         *stage = "initialize";
         let init = initialize_request(self.id());
-        let init = self.call(init, "initialize").await?;
-        if let Some(v) = init.get("protocolVersion").and_then(Value::as_str)
+        let init = self.exchange(&mut channel, init, "initialize").await?;
+        // Streamable HTTP sends the negotiated version back on every later request.
+        if matches!(channel, Channel::Streamable)
+            && let Some(v) = init.get("protocolVersion").and_then(Value::as_str)
             && v.len() <= 32
             && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         {
             self.protocol = HeaderValue::from_str(v).ok();
         }
         *stage = "notifications/initialized";
-        self.notify(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}))
-            .await?;
+        let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
+        match &mut channel {
+            Channel::Streamable => self.notify(initialized).await?,
+            Channel::Legacy { endpoint, .. } => {
+                self.legacy_post(endpoint, &initialized, "notifications/initialized")
+                    .await?;
+            }
+        }
         if declares_no_tools(&init) {
             return Ok(Vec::new());
         }
@@ -406,13 +435,28 @@ impl Client {
         let mut cursor: Option<String> = None;
         for _ in 0..MAX_PAGES {
             let req = tools_list_request(self.id(), cursor.as_deref());
-            let page = self.call(req, "tools/list").await?;
+            let page = self.exchange(&mut channel, req, "tools/list").await?;
             match take_page(&page, cursor.as_deref(), &mut tools)? {
                 Some(next) => cursor = Some(next),
                 None => return Ok(tools),
             }
         }
         Err(format!("tools/list did not end after {MAX_PAGES} pages"))
+    }
+
+    /// One request and its answer, over either transport.
+    async fn exchange(
+        &mut self,
+        channel: &mut Channel<'_>,
+        msg: Value,
+        stage: &'static str,
+    ) -> Result<Value, String> {
+        match channel {
+            Channel::Streamable => self.call(msg, stage).await,
+            Channel::Legacy { events, endpoint } => {
+                self.legacy_call(events, endpoint, msg, stage).await
+            }
+        }
     }
 
     fn id(&mut self) -> u64 {
@@ -577,35 +621,14 @@ impl Client {
                     .to_owned(),
             );
         }
-        *stage = "initialize";
-        let init = initialize_request(self.id());
-        let init = self
-            .legacy_call(&mut events, &endpoint, init, "initialize")
-            .await?;
-        *stage = "notifications/initialized";
-        self.legacy_post(
-            &endpoint,
-            &json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
-            "notifications/initialized",
-        )
-        .await?;
-        if declares_no_tools(&init) {
-            return Ok(Vec::new());
-        }
-        *stage = "tools/list";
-        let mut tools = Vec::new();
-        let mut cursor: Option<String> = None;
-        for _ in 0..MAX_PAGES {
-            let req = tools_list_request(self.id(), cursor.as_deref());
-            let page = self
-                .legacy_call(&mut events, &endpoint, req, "tools/list")
-                .await?;
-            match take_page(&page, cursor.as_deref(), &mut tools)? {
-                Some(next) => cursor = Some(next),
-                None => return Ok(tools),
-            }
-        }
-        Err(format!("tools/list did not end after {MAX_PAGES} pages"))
+        let channel = Channel::Legacy {
+            events: &mut events,
+            endpoint: &endpoint,
+        };
+        // `stream_conn` carries the event stream: it lives until the conversation ends.
+        let tools = self.list_over(channel, stage).await;
+        drop(stream_conn);
+        tools
     }
 
     async fn legacy_post(
