@@ -8,6 +8,12 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+/// The kind [`classify_ip`] gives a cloud metadata address.
+pub(crate) const METADATA_ADDRESS: &str = "a cloud metadata address";
+
+/// The kind [`classify_name`] gives a cloud metadata host name.
+pub(crate) const METADATA_HOST_NAME: &str = "a cloud metadata host name";
+
 /// Why an IPv4 address is special, or `None` when it is globally routable.
 pub(crate) fn classify_v4(a: Ipv4Addr) -> Option<&'static str> {
     let o = a.octets();
@@ -20,7 +26,7 @@ pub(crate) fn classify_v4(a: Ipv4Addr) -> Option<&'static str> {
         || a == Ipv4Addr::new(100, 100, 100, 200)
         || a == Ipv4Addr::new(192, 0, 0, 192)
     {
-        return Some("a cloud metadata address");
+        return Some(METADATA_ADDRESS);
     }
     Some(match () {
         _ if o[0] == 0 => "an unspecified (\"this network\") address",
@@ -50,7 +56,7 @@ pub(crate) fn classify_v6(a: Ipv6Addr) -> Option<&'static str> {
     if a == Ipv6Addr::new(0xfd00, 0x0ec2, 0, 0, 0, 0, 0, 0x0254)
         || a == Ipv6Addr::new(0xfd00, 0x0ec2, 0, 0, 0, 0, 0, 0x0023)
     {
-        return Some("a cloud metadata address");
+        return Some(METADATA_ADDRESS);
     }
     if a.is_unspecified() {
         return Some("an unspecified address");
@@ -111,7 +117,7 @@ pub(crate) fn classify_name(host: &str) -> Option<&'static str> {
         "metadata.tencentyun.com",
     ];
     if METADATA.contains(&host) {
-        return Some("a cloud metadata host name");
+        return Some(METADATA_HOST_NAME);
     }
     if host == "internal" || host.ends_with(".internal") {
         return Some("a private-use `.internal` host name");
@@ -134,11 +140,11 @@ mod tests {
             "100.100.100.200",
         ] {
             let a: Ipv4Addr = v4.parse().unwrap_or(Ipv4Addr::UNSPECIFIED);
-            assert_eq!(classify_v4(a), Some("a cloud metadata address"), "{v4}");
+            assert_eq!(classify_v4(a), Some(METADATA_ADDRESS), "{v4}");
         }
         for v6 in ["fd00:ec2::254", "fd00:ec2::23"] {
             let a: Ipv6Addr = v6.parse().unwrap_or(Ipv6Addr::UNSPECIFIED);
-            assert_eq!(classify_v6(a), Some("a cloud metadata address"), "{v6}");
+            assert_eq!(classify_v6(a), Some(METADATA_ADDRESS), "{v6}");
         }
         let link_local: Ipv4Addr = "169.254.170.3".parse().unwrap_or(Ipv4Addr::UNSPECIFIED);
         assert_eq!(classify_v4(link_local), Some("a link-local address"));

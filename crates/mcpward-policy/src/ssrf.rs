@@ -63,6 +63,12 @@ pub fn classify_ip(addr: IpAddr) -> Option<&'static str> {
     ip::classify_ip(addr)
 }
 
+/// Whether a kind from [`classify_ip`] or [`classify_name`] is a cloud metadata destination (one
+/// that stays refused where other non-public destinations may be admitted).
+pub fn is_metadata(kind: &str) -> bool {
+    kind == ip::METADATA_ADDRESS || kind == ip::METADATA_HOST_NAME
+}
+
 /// Why a host name always means this machine, a metadata service or a private-use name
 /// (`localhost`, `*.localhost`, `metadata.google.internal`, `*.internal`, …), or `None`.
 /// `host` is compared in ASCII lower case, a trailing dot ignored.

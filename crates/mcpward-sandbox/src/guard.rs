@@ -208,10 +208,6 @@ impl fmt::Debug for Guard {
     }
 }
 
-/// What [`ssrf::classify_ip`] and [`ssrf::classify_name`] call cloud metadata destinations
-/// (a unit test keeps this in step with them).
-const METADATA_KINDS: [&str; 2] = ["a cloud metadata address", "a cloud metadata host name"];
-
 /// Canonicalizes a host as the WHATWG URL parser does; `None` when it does not parse.
 fn canonical_host(host: &str) -> Option<Host<String>> {
     let host = host.strip_suffix('.').unwrap_or(host);
@@ -298,7 +294,7 @@ impl Guard {
     /// Whether a special destination of this `kind` (from [`ssrf::classify_ip`] or
     /// [`ssrf::classify_name`]) is admitted without a literal entry.
     fn admits_kind(&self, kind: &str) -> bool {
-        self.admit_private && !METADATA_KINDS.contains(&kind)
+        self.admit_private && !ssrf::is_metadata(kind)
     }
 
     /// The same guard with another resolver.
@@ -547,19 +543,19 @@ mod tests {
     }
 
     #[test]
-    fn metadata_kinds_match_the_classifier() {
-        let ip = |s: &str| ssrf::classify_ip(s.parse().expect("an address"));
-        assert_eq!(ip("169.254.169.254"), Some(METADATA_KINDS[0]));
-        assert_eq!(ip("fd00:ec2::254"), Some(METADATA_KINDS[0]));
-        assert_eq!(
-            ssrf::classify_name("metadata.google.internal"),
-            Some(METADATA_KINDS[1])
-        );
+    fn metadata_kinds_are_never_admitted() {
+        let ip = |s: &str| ssrf::classify_ip(s.parse().expect("an address")).expect("special");
+        let metadata = [
+            ip("169.254.169.254"),
+            ip("fd00:ec2::254"),
+            ssrf::classify_name("metadata.google.internal").expect("special"),
+        ];
         let private = Guard::public_only().admitting_private();
-        assert!(private.admits_kind("a loopback address"));
-        assert!(private.admits_kind("a private address"));
-        assert!(!private.admits_kind(METADATA_KINDS[0]));
-        assert!(!private.admits_kind(METADATA_KINDS[1]));
-        assert!(!Guard::public_only().admits_kind("a loopback address"));
+        assert!(private.admits_kind(ip("127.0.0.1")));
+        assert!(private.admits_kind(ip("10.0.0.1")));
+        for kind in metadata {
+            assert!(!private.admits_kind(kind), "{kind}");
+        }
+        assert!(!Guard::public_only().admits_kind(ip("127.0.0.1")));
     }
 }
