@@ -97,8 +97,10 @@ impl Target {
     }
 }
 
-/// The names inside `${…}` references in `text` (`${env:X}` as `X`; defaults dropped).
-pub fn referenced_variables(text: &str) -> Vec<&str> {
+/// The environment variables `${…}` references in `text` read (`${env:X}` as `X`,
+/// `${userHome}` as `HOME`; defaults dropped; references that name no environment variable,
+/// such as `${input:…}`, left out).
+fn referenced_variables(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find("${") {
@@ -106,7 +108,11 @@ pub fn referenced_variables(text: &str) -> Vec<&str> {
         let Some(end) = after.find('}') else { break };
         let inner = &after[..end];
         let name = inner.split_once(":-").map_or(inner, |(n, _)| n);
-        out.push(name.strip_prefix("env:").unwrap_or(name));
+        let name = name.strip_prefix("env:").unwrap_or(name);
+        let name = if name == "userHome" { "HOME" } else { name };
+        if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            out.push(name);
+        }
         rest = &after[end + 1..];
     }
     out

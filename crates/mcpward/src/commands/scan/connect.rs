@@ -164,6 +164,15 @@ impl Launch {
 /// client can fill in (`${input:…}`, `${workspaceFolder}`) is an error: the server would start
 /// with the wrong value.
 pub(super) fn expand(s: &str, vars: &HashMap<String, String>) -> Result<String, String> {
+    expand_with(s, |name| Ok(vars.get(name).cloned()))
+}
+
+/// [`expand`] with the environment read through `lookup`, which gets each variable's name as
+/// clients resolve it (`${env:X}` as `X`, `${userHome}` as `HOME`) and may refuse it.
+pub(super) fn expand_with(
+    s: &str,
+    lookup: impl Fn(&str) -> Result<Option<String>, String>,
+) -> Result<String, String> {
     if !s.contains("${") {
         return Ok(s.to_owned());
     }
@@ -192,11 +201,11 @@ pub(super) fn expand(s: &str, vars: &HashMap<String, String>) -> Result<String, 
                 printable(inner)
             ));
         }
-        match (vars.get(name), default) {
-            (Some(v), _) if !v.is_empty() || default.is_none() => out.push_str(v),
+        match (lookup(name)?, default) {
+            (Some(v), _) if !v.is_empty() || default.is_none() => out.push_str(&v),
             (_, Some(d)) => out.push_str(d),
             (None, None) => {}
-            (Some(v), None) => out.push_str(v),
+            (Some(v), None) => out.push_str(&v),
         }
         rest = &after[end + 1..];
     }

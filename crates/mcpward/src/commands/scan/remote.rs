@@ -40,7 +40,6 @@
 //! store), while `hyper`, `hyper-util` and `http-body-util` are in the tree already. The event
 //! streams are decoded by [`mcpward_protocol::sse`], which bounds every event.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -62,8 +61,8 @@ use tokio::net::TcpStream;
 use tokio::task::JoinHandle;
 
 use super::connect::{
-    MAX_MESSAGE, MAX_PAGES, declares_no_tools, expand, humanize, initialize_request, printable_max,
-    reply_to_server, response_result, take_page, tools_list_request,
+    MAX_MESSAGE, MAX_PAGES, declares_no_tools, expand_with, humanize, initialize_request,
+    printable_max, reply_to_server, response_result, take_page, tools_list_request,
 };
 
 /// Bytes read from one event stream in all (a POST's answer, or the legacy session's stream).
@@ -128,32 +127,18 @@ impl Remote {
         self
     }
 
-    /// The values of the allowed variables, after refusing a config that references any other:
-    /// a repository's config chooses where its URL and headers go, so an environment value
-    /// (a CI token) leaves only when the user named it.
-    fn variables(&self, target: &Target) -> Result<HashMap<String, String>, String> {
-        let texts = target
-            .url
-            .iter()
-            .chain(target.headers.iter().map(|(_, v)| v));
-        for text in texts {
-            for name in mcpward_scan::connect::referenced_variables(text) {
-                let name = if name == "userHome" { "HOME" } else { name };
-                if !self.env.iter().any(|n| n == name) {
-                    return Err(format!(
-                        "its config sends ${{{}}} from the environment; a remote server gets an environment value only when it is named with --remote-env {}",
-                        printable_max(name, 60),
-                        printable_max(name, 60)
-                    ));
-                }
-            }
+    /// The environment a config's URL and headers are expanded from: a repository's config
+    /// chooses where they go, so an environment value (a CI token) leaves only when the user
+    /// named it with `--remote-env`; any other reference refuses the server.
+    fn lookup(&self, name: &str) -> Result<Option<String>, String> {
+        if !self.env.iter().any(|n| n == name) {
+            let shown = printable_max(name, 60);
+            return Err(format!(
+                "its config sends ${{{shown}}} from the environment; a remote server gets an environment value only when it is named with --remote-env {shown}"
+            ));
         }
-        // Non-UTF-8 values are left out (they could not be sent in a header anyway).
-        Ok(self
-            .env
-            .iter()
-            .filter_map(|n| Some((n.clone(), std::env::var_os(n)?.into_string().ok()?)))
-            .collect())
+        // A value that is not UTF-8 could not be sent in a header anyway.
+        Ok(std::env::var_os(name).and_then(|v| v.into_string().ok()))
     }
 }
 
@@ -241,8 +226,8 @@ struct Client {
 
 impl Client {
     fn new(target: &Target, remote: &Remote) -> Result<Client, String> {
-        let vars = remote.variables(target)?;
-        let raw = expand(target.url.as_deref().unwrap_or_default(), &vars)?;
+        let lookup = |name: &str| remote.lookup(name);
+        let raw = expand_with(target.url.as_deref().unwrap_or_default(), lookup)?;
         let url = ssrf::parse_url(&raw, &["https", "http"]).map_err(|e| format!("its URL {e}"))?;
         let plain = url.scheme() == "http";
         if plain && !remote.allow_private {
@@ -261,9 +246,10 @@ impl Client {
                     "its header `{shown}` is one mcpward sets itself; remove it from the config"
                 ));
             }
-            let mut value = HeaderValue::from_str(expand(value, &vars)?.trim()).map_err(|_| {
-                format!("the value of its header `{shown}` is not a valid header value")
-            })?;
+            let mut value =
+                HeaderValue::from_str(expand_with(value, lookup)?.trim()).map_err(|_| {
+                    format!("the value of its header `{shown}` is not a valid header value")
+                })?;
             value.set_sensitive(true);
             headers.append(header, value);
         }
@@ -420,13 +406,12 @@ impl Client {
         }
         *stage = "notifications/initialized";
         let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
-        match &mut channel {
-            Channel::Streamable => self.notify(initialized).await?,
-            Channel::Legacy { endpoint, .. } => {
-                self.legacy_post(endpoint, &initialized, "notifications/initialized")
-                    .await?;
-            }
-        }
+        let to = match &channel {
+            Channel::Streamable => self.url.clone(),
+            Channel::Legacy { endpoint, .. } => (*endpoint).clone(),
+        };
+        self.post(&to, &initialized, "notifications/initialized")
+            .await?;
         if declares_no_tools(&init) {
             return Ok(Vec::new());
         }
@@ -554,22 +539,6 @@ impl Client {
         }
     }
 
-    /// POSTs a notification: accepted is any 2xx.
-    async fn notify(&mut self, msg: Value) -> Result<(), String> {
-        let url = self.url.clone();
-        let request = self.request(
-            Method::POST,
-            &url,
-            "application/json, text/event-stream",
-            Some(&msg),
-        )?;
-        let response = self.send(request).await?;
-        check_status(response.status(), "notifications/initialized", true)?;
-        // Read what little there is, so that the connection can be reused.
-        let _ = read_limited(response.into_body(), 64 * 1024).await;
-        Ok(())
-    }
-
     /// Ends the session, if the server gave one (a `405` means it does not allow that; fine).
     async fn close(&mut self) {
         if self.session.is_none() {
@@ -631,21 +600,20 @@ impl Client {
         tools
     }
 
-    async fn legacy_post(
-        &mut self,
-        endpoint: &Url,
-        msg: &Value,
-        stage: &'static str,
-    ) -> Result<(), String> {
+    /// POSTs a message whose answer does not matter (a notification; with HTTP+SSE every
+    /// request, whose answer comes on the stream): accepted is any 2xx.
+    async fn post(&mut self, url: &Url, msg: &Value, stage: &'static str) -> Result<(), String> {
         let request = self.request(
             Method::POST,
-            endpoint,
+            url,
             "application/json, text/event-stream",
             Some(msg),
         )?;
-        // The endpoint has the configured origin: the kept connection serves it.
+        // Streamable HTTP's URL, or an endpoint on the configured origin: the kept connection
+        // serves it.
         let response = self.send(request).await?;
-        check_status(response.status(), stage, false)?;
+        check_status(response.status(), stage, self.session.is_some())?;
+        // Read what little there is, so that the connection can be reused.
         let _ = read_limited(response.into_body(), 64 * 1024).await;
         Ok(())
     }
@@ -658,7 +626,7 @@ impl Client {
         stage: &'static str,
     ) -> Result<Value, String> {
         let id = msg.get("id").cloned().unwrap_or(Value::Null);
-        self.legacy_post(endpoint, &msg, stage).await?;
+        self.post(endpoint, &msg, stage).await?;
         while let Some(event) = events.next().await? {
             if event.event != "message" {
                 continue;
