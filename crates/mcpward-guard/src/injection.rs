@@ -3287,16 +3287,18 @@ impl View<'_> {
     }
 
     fn at_line_start(&self, start: usize) -> bool {
-        let line = self.bytes[..start]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        self.bytes[line..start].iter().all(|b| {
+        // Back over the markers only (not to the line's start: on a long line with many anchor
+        // hits that would be quadratic); what stops the walk must be the line break.
+        let marker = |b: &u8| {
             matches!(
                 b,
                 b' ' | b'\t' | b'#' | b'*' | b'>' | b'-' | b'[' | b'(' | b'`'
             )
-        })
+        };
+        match self.bytes[..start].iter().rposition(|b| !marker(b)) {
+            None => true,
+            Some(i) => self.bytes[i] == b'\n',
+        }
     }
 
     fn next_word(&self, end: usize) -> &[u8] {
@@ -3608,6 +3610,45 @@ fn push(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `at_line_start` walks back over markers only; it answers as the whole line would.
+    #[test]
+    fn line_start_is_decided_by_the_markers_before() {
+        let reference = |bytes: &[u8], start: usize| {
+            let line = bytes[..start]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            bytes[line..start].iter().all(|b| {
+                matches!(
+                    b,
+                    b' ' | b'\t' | b'#' | b'*' | b'>' | b'-' | b'[' | b'(' | b'`'
+                )
+            })
+        };
+        let texts = [
+            "ai: x",
+            "  ai: x",
+            "x ai: y",
+            "a\n## ai: b",
+            "a\n x- ai:",
+            "\n\n> - [ ai:",
+            "ab\ncd\n*ai:\nx ai:",
+            "",
+        ];
+        for text in texts {
+            let view = View {
+                bytes: text.as_bytes(),
+            };
+            for start in 0..=text.len() {
+                assert_eq!(
+                    view.at_line_start(start),
+                    reference(text.as_bytes(), start),
+                    "{text:?} at {start}"
+                );
+            }
+        }
+    }
 
     /// The anchor search finds exactly what one overlapping Aho-Corasick search over all anchors
     /// finds — every occurrence of every anchor, also one inside or overlapping a longer one —
