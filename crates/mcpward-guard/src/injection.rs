@@ -3432,13 +3432,28 @@ fn detect_with(
         Some(hits) => anchors.select(view.bytes, hits),
         None => anchors.find(view.bytes),
     };
+    // Anchors that are prefixes of one another ("provide a", "provide an") start the same rule
+    // at the same place; a rule with a pattern gives the same answer there whichever anchor
+    // started it, so it is tried once per place.
+    let mut tried: Vec<usize> = Vec::new();
+    let mut tried_at = usize::MAX;
     for &(pattern, start, m_end) in &found.anchors {
         let rules = &det.anchor_rules[pattern];
         let first = view.bytes[start];
         if is_word(first) && start > 0 && is_word(view.bytes[start - 1]) {
             continue;
         }
+        if start != tried_at {
+            tried.clear();
+            tried_at = start;
+        }
         for &r in rules {
+            if det.patterns[r].is_some() {
+                if tried.contains(&r) {
+                    continue;
+                }
+                tried.push(r);
+            }
             let rule = &RULES[r];
             if !rule.needs.is_empty() && !found.needs.in_window(start, view.bytes.len()) {
                 continue;
@@ -3526,7 +3541,9 @@ fn detect_with(
         }
     }
     let score = 1.0 - weights.iter().fold(1.0f32, |acc, (_, w)| acc * (1.0 - w));
-    triggers.sort_by_key(|t| (t.start, t.end));
+    // By signal too, so that equal triggers are neighbours for `dedup` (a trigger inside hidden
+    // content is followed by its `hidden-content` one).
+    triggers.sort_by(|a, b| (a.start, a.end, a.signal).cmp(&(b.start, b.end, b.signal)));
     triggers.dedup();
     Injection {
         score,
