@@ -75,8 +75,11 @@ struct Rule {
 }
 
 /// What an exfiltration request names; one must follow a sending verb for its pattern to run.
+/// A cheap test before the pattern, so each must be something the pattern cannot match
+/// without: "content" for `contents?`, "users " for `users data`. (Words the pattern joins with
+/// any blanks are listed with one space: a request spaced out otherwise skips this rule.)
 const SENSITIVE_SEND: &[&str] = &[
-    "contents",
+    "content",
     "text of",
     "data of",
     "api key",
@@ -101,6 +104,7 @@ const SENSITIVE_SEND: &[&str] = &[
     "system prompt",
     "user's",
     "users'",
+    "users ",
     "user data",
     "user info",
     "user email",
