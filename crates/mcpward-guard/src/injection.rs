@@ -158,10 +158,11 @@ macro_rules! foreign_personal_data {
     };
 }
 
-/// Requests in those languages ("dime", "donne-moi", "gib mir", ...).
+/// Requests in those languages ("dime", "donne-moi", "gib mir", ...), each a word of its own
+/// ("envoie", not the end of "renvoie").
 macro_rules! foreign_request {
     () => {
-        r"(?:quel(?:le)?\s+est|quels\s+sont|donne[sz]?(?:-moi)?|dis(?:-moi)?|dites(?:-moi)?|revele[sz]?(?:-moi)?|partage[sz]?|envoie[sz]?|montre[sz]?(?:-moi)?|qual\s+(?:e|era)|quali\s+sono|dimmi|dammi|rivela(?:mi)?|condividi|invia(?:mi)?|mostra(?:mi)?|was\s+ist|wie\s+lautet|nenne(?:\s+mir)?|gib\s+mir|sag\s+mir|verrate(?:\s+mir)?|teile|schick(?:e)?(?:\s+mir)?|sende(?:\s+mir)?|zeig(?:e)?(?:\s+mir)?|cual\s+es|cuales\s+son|dime|dame|revela(?:me)?|comparte|envia(?:me)?|muestra(?:me)?|diga(?:-me)?|me\s+diga|me\s+de|informe|compartilhe|envie|mostre)"
+        r"\b(?:quel(?:le)?\s+est|quels\s+sont|donne[sz]?(?:-moi)?|dis(?:-moi)?|dites(?:-moi)?|revele[sz]?(?:-moi)?|partage[sz]?|envoie[sz]?|montre[sz]?(?:-moi)?|qual\s+(?:e|era)|quali\s+sono|dimmi|dammi|rivela(?:mi)?|condividi|invia(?:mi)?|mostra(?:mi)?|was\s+ist|wie\s+lautet|nenne(?:\s+mir)?|gib\s+mir|sag\s+mir|verrate(?:\s+mir)?|teile|schick(?:e)?(?:\s+mir)?|sende(?:\s+mir)?|zeig(?:e)?(?:\s+mir)?|cual\s+es|cuales\s+son|dime|dame|revela(?:me)?|comparte|envia(?:me)?|muestra(?:me)?|diga(?:-me)?|me\s+diga|me\s+de|informe|compartilhe|envie|mostre)"
     };
 }
 
@@ -170,7 +171,7 @@ macro_rules! foreign_request {
 macro_rules! data_request_owner {
     () => {
         concat!(
-            r"(?:tell\s+(?:me|us)|what(?:'s|\s+is|\s+are|\s+was|\s+were|\s+does|\s+did)|which|how\s+(?:many|much)|(?:can|could|would|will)\s+you|please\s+(?:tell|give|share|show|send|reveal|list|provide|spell)|share|reveal|disclose|give\s+(?:me|us)|show\s+(?:me|us)|send\s+(?:me|us)|let\s+(?:me|us)\s+know|i\s+(?:need|want)|i'?d\s+like|i\s+would\s+like|need\s+to\s+know|do\s+you\s+know|remind\s+(?:me|us)|write\s+down|spell\s+out|look\s+up|find\s+out)\b",
+            r"\b(?:tell\s+(?:me|us)|what(?:'s|\s+is|\s+are|\s+was|\s+were|\s+does|\s+did)|which|how\s+(?:many|much)|(?:can|could|would|will)\s+you|please\s+(?:tell|give|share|show|send|reveal|list|provide|spell)|share|reveal|disclose|give\s+(?:me|us)|show\s+(?:me|us)|send\s+(?:me|us)|let\s+(?:me|us)\s+know|i\s+(?:need|want)|i'?d\s+like|i\s+would\s+like|need\s+to\s+know|do\s+you\s+know|remind\s+(?:me|us)|write\s+down|spell\s+out|look\s+up|find\s+out)\b",
             r"[^.\n?!]{0,60}?",
             r"(?:\b(?:(?:the|this|that)\s+)?(?:(?:current|logged[\s-]in|same|other)\s+)?(?:user|customer|client|employee|patient|person|individual|account\s+holder|owner|ceo|victim|target|account\s+owner)|\b(?-i:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?))\z",
         )
@@ -258,7 +259,7 @@ static RULES: &[Rule] = &[
         pattern: r"of\s+the\s+user\b",
         needs: &[],
         check: Check::Preceded(concat!(
-            r"(?:tell\s+(?:me|us)|what(?:'s|\s+is|\s+are|\s+was)|(?:can|could|would|will)\s+you|share|reveal|disclose|give\s+(?:me|us)|show\s+(?:me|us)|send\s+(?:me|us)|let\s+(?:me|us)\s+know)\b[^.\n?!]{0,40}?\b",
+            r"\b(?:tell\s+(?:me|us)|what(?:'s|\s+is|\s+are|\s+was)|(?:can|could|would|will)\s+you|share|reveal|disclose|give\s+(?:me|us)|show\s+(?:me|us)|send\s+(?:me|us)|let\s+(?:me|us)\s+know)\b[^.\n?!]{0,40}?\b",
             personal_data!(),
             r"\s+\z"
         )),
@@ -3601,9 +3602,17 @@ fn fail_closed() -> Injection {
 
 /// Whether `hay` holds one of `words` (ASCII case-insensitively) as a whole word.
 fn holds_word(hay: &[u8], words: &[&str]) -> bool {
+    let listed = |w: &[u8]| words.iter().any(|x| x.as_bytes().eq_ignore_ascii_case(w));
     hay.split(|&b| !is_word(b) && b != b'\'')
         .filter(|w| !w.is_empty())
-        .any(|w| words.iter().any(|x| x.as_bytes().eq_ignore_ascii_case(w)))
+        .any(|w| {
+            // A contraction holds its first word ("it's", "you're"); a quoted word ('library')
+            // is the text's, not a tie.
+            listed(w)
+                || w.iter()
+                    .position(|&b| b == b'\'')
+                    .is_some_and(|i| i > 0 && listed(&w[..i]))
+        })
 }
 
 fn is_bounded(hay: &[u8], start: usize, end: usize) -> bool {

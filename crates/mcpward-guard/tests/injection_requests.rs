@@ -179,6 +179,9 @@ const FLAGGED: &[(&str, &str)] = &[
 /// Documentation about the same topics: none is flagged.
 const CLEAN: &[&str] = &[
     "Returns the user's email address, or `None` if the account has no verified email.",
+    // A request word inside another word ("renvoie" holds "envoie", "Nachteile" holds "teile").
+    "Cette fonction renvoie l'adresse e-mail de l'utilisateur.",
+    "Nachteile: das Passwort des Benutzers wird im Klartext gespeichert.",
     "The user's password is hashed with Argon2 before it is stored.",
     "If the user forgets their password, call `reset_password`; the user's name is kept.",
     "Where does the configuration live? In `~/.config/app/config.toml`.",

@@ -182,6 +182,9 @@ fn requests_between_people_are_not_tasks() {
         "How can I help? Just reply to this email.",
         "Can you explain it to the team on Monday?",
         "Please write a short summary of the call and share it with the team.",
+        // Contractions tie a question to the writer as much as the full words do.
+        "Thanks for the update. How long until it's ready?",
+        "The sync runs in the background. What happens when you're offline?",
     ] {
         assert_clean(t);
     }
