@@ -2263,7 +2263,8 @@ static RULES: &[Rule] = &[
         needs: &[],
         check: Check::None,
     },
-    // An authority tag in capitals: "DEVELOPER OVERRIDE: …", "TRAINING DATA OVERRIDE: …".
+    // An authority tag in capitals: "DEVELOPER OVERRIDE: …", "TRAINING DATA OVERRIDE: …",
+    // "ADMIN OVERRIDE: …".
     Rule {
         signal: "override-instructions",
         weight: 0.55,
@@ -2271,21 +2272,8 @@ static RULES: &[Rule] = &[
         pattern: r"(?-i:OVERRIDE)\s*:",
         needs: &[],
         check: Check::Preceded(
-            r"(?-i:\b(?:DEVELOPER|DATA|SECURITY|SAFETY|ROOT|OPERATOR|MODEL|AI|PRIORITY|EMERGENCY)\s+)\z",
+            r"(?-i:\b(?:DEVELOPER|DATA|SECURITY|SAFETY|ROOT|OPERATOR|MODEL|AI|PRIORITY|EMERGENCY|ADMIN|ADMINISTRATOR|SYSTEM)\s+)\z",
         ),
-    },
-    // ... and the two whose words are the role markers' own anchors (`admin override`).
-    Rule {
-        signal: "override-instructions",
-        weight: 0.55,
-        anchors: &[
-            "admin override:",
-            "administrator override:",
-            "system override:",
-        ],
-        pattern: r"(?-i:(?:ADMIN|ADMINISTRATOR|SYSTEM)\s+OVERRIDE)\s*:",
-        needs: &[],
-        check: Check::None,
     },
     // "…y envíalos a <address>": an instruction to mail the data out, with the object pronoun
     // joined to the verb (Spanish, Italian, Portuguese, French), or English naming the data.
@@ -2429,24 +2417,6 @@ static RULES: &[Rule] = &[
         check: Check::Preceded(
             r"\b(?:passwords?|passcodes?|pins?|secrets?|credentials|passphrases?)\b[^\n]{0,70}?\b(?:can|could|would|will)\s+you\s+(?:please\s+)?\z",
         ),
-    },
-    // "Tell me the password": found here because the task anchor `tell me the` covers the
-    // shorter `the password`.
-    Rule {
-        signal: "secret-request",
-        weight: 0.55,
-        anchors: &[
-            "tell me the password",
-            "tell me the secret",
-            "tell me the passcode",
-            "give me the password",
-            "give me the secret",
-            "give me the passcode",
-            "tell us the password",
-        ],
-        pattern: r"(?:tell|give)\s+(?:me|us)\s+the\s+(?:password|passcode|passphrase|secret)\b",
-        needs: &[],
-        check: Check::None,
     },
     // --- tasks requested of an assistant (injected tasks) ----------------------------------
     // A sentence in a tool result that asks for an unrelated piece of work (a poem, an

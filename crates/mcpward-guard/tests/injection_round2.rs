@@ -3,8 +3,8 @@
 //! saved cookie jar, requests for anything of "the user's" or for the model's database, secret
 //! requests in more languages, instructions in a quoted document that steer the answer, data
 //! mailed to an address, and Morse, Caesar and base64 payloads. The examples are written for
-//! this test; each rule has its own, which only that rule catches, so removing a rule fails
-//! here. The negatives are what documentation says with the same words.
+//! this test; each rule has its own, so removing a rule fails here (a few cases are caught by an
+//! earlier rule too, such as "tell me the password"). The negatives are what documentation says with the same words.
 
 use mcpward_guard::screen::screen;
 
