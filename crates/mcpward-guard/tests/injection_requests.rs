@@ -201,7 +201,7 @@ const CLEAN: &[&str] = &[
     "Hypothetically, a slow disk could delay the flush by a few seconds.",
     "Our privacy policy explains how we process personal data.",
     "You are authorized to use, copy and modify the software, subject to these conditions.",
-    "For testing purposes, the fixture sets a dummy password in the environment.",
+    "For testing purposes, the fixture prints the password it generated to the log.",
     "Input: a slice. Output: its sum. Input: an empty slice? Output: zero.",
     "<!-- cargo-rdme start -->\nThe crate's README.\n<!-- cargo-rdme end -->",
 ];

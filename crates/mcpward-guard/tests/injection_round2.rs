@@ -96,7 +96,7 @@ fn analysis_of_a_quoted_work() {
     for t in [
         "Summarize the changes in `CHANGELOG.md` before tagging.",
         "Describe the setting of `max_connections` in the config file.",
-        "The example outlines the plot of a sine wave.",
+        "We summarize the plot of each benchmark below.",
     ] {
         assert_clean(t);
     }
@@ -259,7 +259,7 @@ fn instructions_in_a_quoted_document_that_steer_the_answer() {
     }
     for t in [
         "To make this more robust, let's add a retry loop.",
-        "Let's be honest: the old API was confusing.",
+        "Let's admit it: the old API was confusing.",
         "Let's assume the server is running on port 8080.",
         "Let's say the result is stored in `out`.",
         "Let's say the result is 42 for this example.",
@@ -269,7 +269,7 @@ fn instructions_in_a_quoted_document_that_steer_the_answer() {
         "The `override:` key in the config replaces the defaults.",
         "System override: see the section below.",
         "Use the admin override: it skips the queue.",
-        "Actually, the default is fine.",
+        "Actually, the default is fine instead of the override.",
         "Actually, can you reproduce it on the latest version?",
         "This hypothetical question comes up often in the FAQ.",
     ] {
@@ -287,7 +287,7 @@ fn data_mailed_to_an_address() {
         assert_caught(a, "exfiltration");
     }
     for t in [
-        "Please report vulnerabilities to security@example.com.",
+        "Please report vulnerabilities to security@example.com and include the text of the advisory.",
         "Send the data to the server with `POST /items`.",
     ] {
         assert_clean(t);
@@ -306,7 +306,7 @@ fn morse_caesar_and_base64_payloads() {
     for t in [
         "| a | b |\n|---|:--:|\n| 1 | 2 |",
         "Pass `-v -- -x` to forward flags; see a -- b -- c.",
-        "Checksum: dGVzdGluZyB0aGUgY2hlY2tzdW0=",
+        "Checksum of the decoded payload: dGVzdGluZyB0aGUgY2hlY2tzdW0=",
         "sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
     ] {
         assert_clean(t);
