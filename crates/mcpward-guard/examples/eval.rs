@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! cargo run --release -p mcpward-guard --example eval -- [--datasets DIR] [--docs DIR]
-//!     [--show-fp N] [--show-fn N] [--write-sample DIR]
+//!     [--markdown DIR] [--show-fp N] [--show-fn N] [--show-split dev|held-out|all]
+//!     [--write-sample DIR]
 //! ```
 //!
 //! - `--datasets DIR`: the shared datasets (default: `$MCPWARD_DATASETS`, else `../shared/datasets`
@@ -119,8 +120,15 @@ fn group(id: &str) -> &str {
             // `cse:TEXTHASH:ID:VARIANT`: the input text (some cases repeat one).
             attack
         }
-        // `docs:CRATE/PATH#I`, `md:PACKAGE/PATH#I`: the crate or package.
-        (Some("docs" | "md"), Some(rest)) => rest.split('/').next().unwrap_or(rest),
+        // `docs:CRATE-VERSION/PATH#I`, `md:PACKAGE/PATH#I`: the crate (any version) or package.
+        (Some("docs"), Some(rest)) => {
+            let dir = rest.split('/').next().unwrap_or(rest);
+            match dir.rsplit_once('-') {
+                Some((name, version)) if version.starts_with(|c: char| c.is_ascii_digit()) => name,
+                _ => dir,
+            }
+        }
+        (Some("md"), Some(rest)) => rest.split('/').next().unwrap_or(rest),
         _ => id,
     }
 }
@@ -395,6 +403,8 @@ fn doc_comments(source: &str) -> String {
 /// Documentation chunks of each crate directory under the given roots.
 fn docs_corpus(roots: &[PathBuf]) -> Vec<Sample> {
     let mut samples = Vec::new();
+    // A chunk two versions of a crate share is counted once.
+    let mut seen = std::collections::HashSet::new();
     for root in roots {
         let Ok(entries) = std::fs::read_dir(root) else {
             continue;
@@ -427,7 +437,7 @@ fn docs_corpus(roots: &[PathBuf]) -> Vec<Sample> {
                 let mut cs = Vec::new();
                 chunks(&text, 4096, &mut cs);
                 for (i, c) in cs.into_iter().enumerate() {
-                    if c.trim().len() < 40 {
+                    if c.trim().len() < 40 || !seen.insert(fnv(&c)) {
                         continue;
                     }
                     texts.push((format!("docs:{name}/{rel_s}#{i}"), c));
