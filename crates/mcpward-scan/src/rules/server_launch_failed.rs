@@ -12,9 +12,11 @@ rule! {
     ///
     /// With `--connect --remote`, the same for a remote server that could not be listed: refused
     /// before any connection (a loopback, private, link-local or metadata address without
-    /// `--allow-private-remote`, plain `http://`, a URL with user information), unreachable, a
-    /// TLS failure, `needs authorization (HTTP 401)` (no OAuth flow is run), a redirect (not
-    /// followed), an answer over 16 MiB, or an HTTP or JSON-RPC error. The URL and header
+    /// `--allow-private-remote`, plain `http://`, a URL with user information, a `${VAR}` in its
+    /// URL or headers not named with `--remote-env`, a header mcpward sets itself or an invalid
+    /// header), unreachable, a TLS failure, `needs authorization (HTTP 401)` (no OAuth flow is run), a redirect (not
+    /// followed), an answer over 16 MiB, an HTTP+SSE `endpoint` on another origin, or an HTTP or
+    /// JSON-RPC error. The URL and header
     /// values are never part of the reason.
     ///
     /// ## Why it matters
@@ -30,8 +32,9 @@ rule! {
     /// ## Fix
     /// Fix or remove the entry; raise `--connect-timeout` for slow first starts (`npx` downloads).
     /// For a remote server: put the final `https://` URL in the config (no redirects), give it
-    /// its token through the config's `headers` (`"Authorization": "Bearer ${TOKEN}"`), and
-    /// pass `--allow-private-remote` only for a server you know to be internal.
+    /// its token through the config's `headers` (`"Authorization": "Bearer ${TOKEN}"`) and name
+    /// the variable with `--remote-env TOKEN`, and pass `--allow-private-remote` only for a
+    /// server you know to be internal.
     ///
     /// ## References
     /// - MCP specification: lifecycle (`initialize`, `notifications/initialized`); transports
@@ -58,7 +61,7 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             if server.entry.transport == mcpward_config::Transport::Stdio {
                 "Fix or remove the entry; raise --connect-timeout if it is only slow to start"
             } else {
-                "Check the URL (https, the final one: redirects are not followed) and the headers; pass --allow-private-remote only for a server you know to be internal"
+                "Check the URL (https, the final one: redirects are not followed) and the headers; name the variables they use with --remote-env; pass --allow-private-remote only for a server you know to be internal"
             },
         ));
     }
