@@ -425,6 +425,16 @@ impl Guard {
     /// Checks `host:port`, then connects to the first checked address that accepts.
     pub async fn connect(&self, host: &str, port: u16) -> Result<(TcpStream, SocketAddr), Refusal> {
         let addrs = self.check(host, port).await?;
+        self.connect_checked(addrs).await
+    }
+
+    /// Connects to the first of `addrs` (what [`Self::check`] returned) that accepts, each within
+    /// [`Limits::connect_timeout`]: for a caller that looks at the checked addresses before it
+    /// connects.
+    pub async fn connect_checked(
+        &self,
+        addrs: Vec<SocketAddr>,
+    ) -> Result<(TcpStream, SocketAddr), Refusal> {
         let mut last = io::Error::new(io::ErrorKind::NotFound, "no address");
         for addr in addrs {
             match tokio::time::timeout(self.limits.connect_timeout, TcpStream::connect(addr)).await

@@ -57,7 +57,6 @@ use mcpward_sandbox::{Guard, Limits};
 use mcpward_scan::connect::{Outcome, Target};
 use serde_json::{Value, json};
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::TcpStream;
 use tokio::task::JoinHandle;
 
 use super::connect::{
@@ -281,24 +280,7 @@ impl Client {
                     .to_owned(),
             );
         }
-        let mut last = "no address to connect to".to_owned();
-        let mut stream = None;
-        for addr in addrs {
-            match tokio::time::timeout(
-                self.guard.limits().connect_timeout,
-                TcpStream::connect(addr),
-            )
-            .await
-            {
-                Ok(Ok(s)) => {
-                    stream = Some(s);
-                    break;
-                }
-                Ok(Err(e)) => last = format!("cannot connect: {e}"),
-                Err(_) => last = "cannot connect: timed out".to_owned(),
-            }
-        }
-        let tcp = stream.ok_or(last)?;
+        let (tcp, _) = self.guard.connect_checked(addrs).await.map_err(refused)?;
         let _ = tcp.set_nodelay(true);
         let io: Box<dyn Io> = if url.scheme() == "https" {
             // A name, or an IP address (an IPv6 one without its brackets).
