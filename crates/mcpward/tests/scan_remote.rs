@@ -478,6 +478,15 @@ fn redirects_refusals_and_oversized_answers_are_outcomes() {
         );
         std::thread::sleep(Duration::from_secs(2));
     });
+    // A JSON-RPC error whose message carries a terminal escape sequence.
+    let escapes = fake(|s| {
+        let body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32000,\"message\":\"\\u001b[2J\\u001b[31mhidden\"}}";
+        let _ = write!(
+            s,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+    });
     let dir = tempfile::tempdir().expect("tempdir");
     let url = |f: &Fake| format!("http://127.0.0.1:{}/mcp", f.port);
     let config = write_config(
@@ -488,7 +497,8 @@ fn redirects_refusals_and_oversized_answers_are_outcomes() {
             "declared": {"type": "http", "url": url(&declared)},
             "streamed": {"type": "http", "url": url(&streamed)},
             "endless_event": {"type": "http", "url": url(&endless_event)},
-            "elsewhere": {"type": "sse", "url": format!("http://127.0.0.1:{}/sse", elsewhere.port)}
+            "elsewhere": {"type": "sse", "url": format!("http://127.0.0.1:{}/sse", elsewhere.port)},
+            "escapes": {"type": "http", "url": url(&escapes)}
         }),
     );
     let out = scan(
@@ -528,7 +538,10 @@ fn redirects_refusals_and_oversized_answers_are_outcomes() {
     }
     assert_untouched(&target);
     assert_eq!(redirect.connections.load(Ordering::SeqCst), 1);
-    // Nothing the servers sent reaches the output raw.
+    // Nothing the servers sent reaches the output raw: the error's text is there, its escape
+    // sequences are not.
+    let why = reason(&r, "escapes");
+    assert!(why.contains("hidden"), "{why}");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains('\u{1b}') && !text.contains("\\u001b"));
 }
