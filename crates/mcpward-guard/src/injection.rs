@@ -3363,7 +3363,9 @@ impl Detector {
 }
 
 /// Scores `text` (already sanitized) for prompt injection. `hidden` are byte ranges of `text`
-/// that a reader does not see (hidden HTML); triggers inside them add `hidden-content`.
+/// that a reader does not see (hidden HTML, in text order and not overlapping, as
+/// [`hidden_html`](crate::normalize::hidden_html) gives them); triggers inside them add
+/// `hidden-content`.
 pub(crate) fn detect(text: &str, hidden: &[Range<usize>]) -> Injection {
     detect_with(text, hidden, None)
 }
@@ -3500,9 +3502,10 @@ fn detect_with(
                 }
             }
             let span = folded.to_source(start..end, text);
-            let in_hidden = hidden
-                .iter()
-                .any(|h| h.start <= span.start && span.start < h.end);
+            // `hidden` is in text order, without overlaps: the one region that could hold the
+            // trigger's start is the last that starts at or before it.
+            let before = hidden.partition_point(|h| h.start <= span.start);
+            let in_hidden = before > 0 && span.start < hidden[before - 1].end;
             push(
                 &mut triggers,
                 &mut weights,

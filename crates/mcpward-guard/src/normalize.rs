@@ -286,7 +286,8 @@ fn strip(text: &str, hidden: &mut Hidden) -> String {
 const MAX_TAG: usize = 2048;
 
 /// Byte ranges of hidden HTML in `text`: comments and elements hidden by an attribute or
-/// inline style, from the opening `<` to the end of the closing tag (or of the text).
+/// inline style, from the opening `<` to the end of the closing tag (or of the text). In text
+/// order and not overlapping (the search goes on after each region's end).
 pub(crate) fn hidden_html(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut regions = Vec::new();
@@ -642,5 +643,21 @@ mod tests {
         let r = hidden_html(t);
         assert_eq!(r.len(), 3);
         assert_eq!(&t[r[1].clone()], "<span style=\"display: none\">y</span>");
+    }
+
+    /// The injection detector finds the region holding a trigger by binary search: regions come
+    /// in text order and never overlap, also when they nest, interleave or are left open.
+    #[test]
+    fn hidden_regions_are_ordered_and_disjoint() {
+        for t in [
+            "<div hidden><span hidden>a</span><!-- b --></div><p hidden>c",
+            "<!-- a <div hidden> --> b </div> <!-- c",
+            "<p hidden><p hidden>x</p></p><!----><i style=\"display:none\">y",
+            "<div hidden>a<div hidden>b</div>c</div><div hidden>d</div>",
+        ] {
+            let r = hidden_html(t);
+            assert!(!r.is_empty(), "{t:?}");
+            assert!(r.windows(2).all(|w| w[0].end <= w[1].start), "{t:?}: {r:?}");
+        }
     }
 }
